@@ -1,0 +1,82 @@
+"""The skill object, and the Lambda entry point that Alexa calls.
+
+Every way in (Lambda, the web service, the simulator, the tests) goes through `build_skill()`, so
+what a test sees is what Alexa gets.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+from ask_sdk_model import RequestEnvelope
+
+from skill.config import Settings
+from skill.content import get_content
+from skill.handlers import exception_handlers, request_handlers
+from skill.interceptors import LogRequest
+from skill.state import SaveUserRecord, persistence_adapter
+
+log = logging.getLogger(__name__)
+
+# Said only when a request is too broken to reach the skill's own error handler.
+_LAST_RESORT = "Sorry, something went wrong. Please try again."
+
+
+def build_skill(settings: Settings | None = None) -> CustomSkill:
+    """Assemble the skill: content checked first, so broken YAML fails here, loudly."""
+    settings = settings or Settings.from_env()
+    get_content()
+    builder = CustomSkillBuilder(persistence_adapter=persistence_adapter(settings))
+    builder.skill_id = settings.skill_id
+    for handler in request_handlers():
+        builder.add_request_handler(handler)
+    for handler in exception_handlers():
+        builder.add_exception_handler(handler)
+    builder.add_global_request_interceptor(LogRequest())
+    builder.add_global_response_interceptor(SaveUserRecord())
+    return builder.create()
+
+
+_skill: CustomSkill | None = None
+
+
+def get_skill() -> CustomSkill:
+    """One skill per process: a warm Lambda container reuses it."""
+    global _skill
+    if _skill is None:
+        settings = Settings.from_env()
+        logging.getLogger().setLevel(settings.log_level)
+        _skill = build_skill(settings)
+    return _skill
+
+
+def handle_event(skill: CustomSkill, event: Any, context: Any = None) -> dict[str, Any]:
+    """Answer one request envelope (a dict); a request too broken to dispatch gets an apology."""
+    try:
+        envelope = skill.serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
+        if not isinstance(envelope, RequestEnvelope) or envelope.request is None:
+            raise ValueError("not an Alexa request envelope")
+        response = skill.invoke(request_envelope=envelope, context=context)
+        return skill.serializer.serialize(response)
+    except Exception as error:
+        log.warning("request rejected: %s: %s", type(error).__name__, error)
+        return last_resort_response()
+
+
+def last_resort_response() -> dict[str, Any]:
+    return {
+        "version": "1.0",
+        "response": {
+            "outputSpeech": {"type": "SSML", "ssml": f"<speak>{_LAST_RESORT}</speak>"},
+            "shouldEndSession": True,
+        },
+    }
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """AWS Lambda entry point (template.yaml names it: skill.app.lambda_handler)."""
+    return handle_event(get_skill(), event, context)

@@ -1,0 +1,330 @@
+"""The knowledge base: loads `content/*.yaml`, validates it, and indexes it.
+
+Content is data, not code. This module knows nothing of Alexa: it turns YAML into frozen records
+and refuses, loudly and with the file, entry and line named, anything that would make the skill say
+something wrong or say nothing at all. It never half-loads: one bad file fails the whole load.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+MESSAGES_FILE = "messages.yaml"
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_LINE = "__line__"
+
+_KIND_KEYS = {"kind", "doctor_pointer", "emergency_first", "overview", "entries"}
+_ENTRY_REQUIRED = {"id", "name", "title", "speech", "card"}
+_ENTRY_KEYS = _ENTRY_REQUIRED | {"synonyms", "more"}
+_OVERVIEW_REQUIRED = {"id", "title", "speech", "list_intro", "items", "card"}
+_OVERVIEW_KEYS = _OVERVIEW_REQUIRED | {"more"}
+
+
+class ContentError(ValueError):
+    """A content file is broken; the message names the file, the entry and the line."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One thing the skill can talk about: a cause, a condition, a tip..."""
+
+    id: str
+    kind: str
+    name: str
+    title: str
+    speech: str
+    card: str
+    more: str | None = None
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The answer to the question about a whole kind ("what causes twitching")."""
+
+    id: str
+    kind: str
+    title: str
+    speech: str
+    list_intro: str
+    items: tuple[str, ...]
+    card: str
+    more: str | None = None
+
+
+@dataclass(frozen=True)
+class Kind:
+    """All entries of one kind, with the safety rules that apply to every one of them."""
+
+    name: str
+    source: str
+    doctor_pointer: bool
+    emergency_first: bool
+    entries: tuple[Entry, ...]
+    overview: Overview | None = None
+
+
+@dataclass(frozen=True)
+class Messages:
+    """The skill's own lines, with per-locale values and the acronyms to spell out."""
+
+    templates: Mapping[str, str]
+    locales: Mapping[str, Mapping[str, str]]
+    acronyms: tuple[str, ...]
+    default_locale: str
+
+    def text(self, key: str, locale: str | None = None, **values: Any) -> str:
+        """Fill a message template; locale values (the emergency number) fill in by themselves."""
+        local = self.locales.get(locale or "", self.locales[self.default_locale])
+        return self.templates[key].format(**{**local, **values})
+
+
+@dataclass(frozen=True)
+class Content:
+    """The loaded knowledge base, indexed for the handlers."""
+
+    kinds: Mapping[str, Kind]
+    messages: Messages
+    _by_id: Mapping[str, Entry | Overview] = field(repr=False)
+    _by_phrase: Mapping[tuple[str, str], Entry] = field(repr=False)
+
+    def get(self, item_id: str) -> Entry | Overview:
+        """Look an entry or overview up by id; KeyError for an id no file defines."""
+        return self._by_id[item_id]
+
+    def find(self, kind: str, phrase: str) -> Entry | None:
+        """The entry of `kind` whose name or synonym is `phrase` (case and spacing ignored)."""
+        return self._by_phrase.get((kind, normalise(phrase)))
+
+    def entries(self, kind: str) -> tuple[Entry, ...]:
+        return self.kinds[kind].entries
+
+    def kind_of(self, item_id: str) -> Kind:
+        return self.kinds[self.get(item_id).kind]
+
+    def __iter__(self) -> Iterator[Entry]:
+        for kind in self.kinds.values():
+            yield from kind.entries
+
+
+def normalise(phrase: str) -> str:
+    """Lower case, single spaces, no surrounding punctuation: how Alexa's words compare."""
+    return " ".join(phrase.lower().replace("-", " ").split()).strip(string.punctuation + " ")
+
+
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML loader that remembers the line each mapping starts on, for error messages."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping[_LINE] = node.start_mark.line + 1
+        return mapping
+
+
+def _read(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as stream:
+            return yaml.load(stream, Loader=_LineLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"{path.name}:{mark.line + 1}" if mark else path.name
+        raise ContentError(f"{where}: not valid YAML: {error.problem or error}") from error
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise ContentError(f"{path.name}: cannot be read: {error}") from error
+
+
+class _Checker:
+    """Collects where we are so every error says file, entry and line."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, raw: Any, message: str, item: str | None = None) -> ContentError:
+        line = raw.get(_LINE) if isinstance(raw, dict) else None
+        where = f"{self.source}:{line}" if line else self.source
+        label = f" entry '{item}'" if item else ""
+        return ContentError(f"{where}:{label} {message}")
+
+    def mapping(self, raw: Any, what: str, item: str | None = None) -> dict[str, Any]:
+        if not isinstance(raw, dict):
+            raise self.fail(raw, f"{what} must be a mapping", item)
+        return raw
+
+    def keys(self, raw: dict[str, Any], required: set[str], allowed: set[str], item: str | None):
+        present = set(raw) - {_LINE}
+        for missing in sorted(required - present):
+            raise self.fail(raw, f"missing field '{missing}'", item)
+        for unknown in sorted(present - allowed):
+            raise self.fail(raw, f"unknown field '{unknown}'", item)
+
+    def text(self, raw: dict[str, Any], key: str, item: str | None, optional: bool = False):
+        value = raw.get(key)
+        if value is None and optional:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(raw, f"'{key}' must be non-empty text", item)
+        return " ".join(value.split())
+
+    def identifier(self, raw: dict[str, Any], item: str | None) -> str:
+        value = raw.get("id")
+        if not isinstance(value, str) or not _ID.match(value):
+            raise self.fail(raw, "'id' must be lowercase letters, digits and underscores", item)
+        return value
+
+
+def _parse_entry(check: _Checker, raw: Any, kind: str) -> Entry:
+    raw = check.mapping(raw, "an entry")
+    item = raw.get("id") if isinstance(raw.get("id"), str) else None
+    check.keys(raw, _ENTRY_REQUIRED, _ENTRY_KEYS, item)
+    synonyms = raw.get("synonyms") or []
+    if not isinstance(synonyms, list) or not all(isinstance(s, str) and s for s in synonyms):
+        raise check.fail(raw, "'synonyms' must be a list of words", item)
+    return Entry(
+        id=check.identifier(raw, item),
+        kind=kind,
+        name=check.text(raw, "name", item),
+        title=check.text(raw, "title", item),
+        speech=check.text(raw, "speech", item),
+        card=check.text(raw, "card", item),
+        more=check.text(raw, "more", item, optional=True),
+        synonyms=tuple(" ".join(s.split()) for s in synonyms),
+    )
+
+
+def _parse_overview(check: _Checker, raw: Any, kind: str) -> Overview:
+    raw = check.mapping(raw, "'overview'")
+    item = raw.get("id") if isinstance(raw.get("id"), str) else "overview"
+    check.keys(raw, _OVERVIEW_REQUIRED, _OVERVIEW_KEYS, item)
+    items = raw["items"]
+    if not isinstance(items, list) or not items or not all(isinstance(i, str) for i in items):
+        raise check.fail(raw, "'items' must be a list of entry ids", item)
+    return Overview(
+        id=check.identifier(raw, item),
+        kind=kind,
+        title=check.text(raw, "title", item),
+        speech=check.text(raw, "speech", item),
+        list_intro=check.text(raw, "list_intro", item),
+        items=tuple(items),
+        card=check.text(raw, "card", item),
+        more=check.text(raw, "more", item, optional=True),
+    )
+
+
+def _parse_kind(path: Path) -> Kind:
+    check = _Checker(path.name)
+    raw = check.mapping(_read(path), "the file")
+    check.keys(raw, {"kind", "entries"}, _KIND_KEYS, None)
+    kind = raw["kind"]
+    if not isinstance(kind, str) or not _ID.match(kind):
+        raise check.fail(raw, "'kind' must be lowercase letters, digits and underscores")
+    if not isinstance(raw["entries"], list) or not raw["entries"]:
+        raise check.fail(raw, "'entries' must be a non-empty list")
+    for flag in ("doctor_pointer", "emergency_first"):
+        if not isinstance(raw.get(flag, False), bool):
+            raise check.fail(raw, f"'{flag}' must be true or false")
+    entries = tuple(_parse_entry(check, entry, kind) for entry in raw["entries"])
+    overview = _parse_overview(check, raw["overview"], kind) if "overview" in raw else None
+    if overview:
+        known = {entry.id for entry in entries}
+        for item in overview.items:
+            if item not in known:
+                raise check.fail(raw["overview"], f"lists '{item}', which is not in this file",
+                                 overview.id)
+    return Kind(
+        name=kind,
+        source=path.name,
+        doctor_pointer=raw.get("doctor_pointer", False),
+        emergency_first=raw.get("emergency_first", False),
+        entries=entries,
+        overview=overview,
+    )
+
+
+def _parse_messages(path: Path) -> Messages:
+    check = _Checker(path.name)
+    raw = check.mapping(_read(path), "the file")
+    check.keys(raw, {"default_locale", "locales", "acronyms", "messages"},
+               {"default_locale", "locales", "acronyms", "messages"}, None)
+    templates = check.mapping(raw["messages"], "'messages'")
+    locales = check.mapping(raw["locales"], "'locales'")
+    default = raw["default_locale"]
+    if default not in locales:
+        raise check.fail(raw, f"default_locale '{default}' has no entry under 'locales'")
+    local_keys: set[str] | None = None
+    clean_locales: dict[str, dict[str, str]] = {}
+    for name, values in locales.items():
+        if name == _LINE:
+            continue
+        values = {k: v for k, v in check.mapping(values, f"locale '{name}'").items() if k != _LINE}
+        if local_keys is not None and set(values) != local_keys:
+            raise check.fail(locales[name], "must define the same keys as the other locales", name)
+        local_keys = set(values)
+        clean_locales[name] = {k: str(v) for k, v in values.items()}
+    clean: dict[str, str] = {}
+    formatter = string.Formatter()
+    for key, template in templates.items():
+        if key == _LINE:
+            continue
+        if not isinstance(template, str) or not template.strip():
+            raise check.fail(templates, "must be non-empty text", key)
+        for _, placeholder, _, _ in formatter.parse(template):
+            if placeholder is not None and not placeholder.isidentifier():
+                raise check.fail(templates, f"has a bad placeholder '{{{placeholder}}}'", key)
+        clean[key] = " ".join(template.split())
+    acronyms = raw["acronyms"]
+    if not isinstance(acronyms, list) or not all(isinstance(a, str) for a in acronyms):
+        raise check.fail(raw, "'acronyms' must be a list of words")
+    return Messages(clean, clean_locales, tuple(acronyms), default)
+
+
+def load_content(directory: Path = CONTENT_DIR) -> Content:
+    """Load and validate every file, or raise ContentError naming what is wrong and where."""
+    directory = Path(directory)
+    messages_path = directory / MESSAGES_FILE
+    if not messages_path.is_file():
+        raise ContentError(f"{MESSAGES_FILE}: missing from {directory}")
+    messages = _parse_messages(messages_path)
+    kinds: dict[str, Kind] = {}
+    by_id: dict[str, Entry | Overview] = {}
+    by_phrase: dict[tuple[str, str], Entry] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name == MESSAGES_FILE:
+            continue
+        kind = _parse_kind(path)
+        if kind.name in kinds:
+            raise ContentError(f"{path.name}: kind '{kind.name}' is also defined in "
+                               f"{kinds[kind.name].source}")
+        kinds[kind.name] = kind
+        items: list[Entry | Overview] = [*kind.entries, *([kind.overview] if kind.overview else [])]
+        for item in items:
+            if item.id in by_id:
+                raise ContentError(f"{path.name}: entry '{item.id}': id already used in "
+                                   f"{kinds[by_id[item.id].kind].source}")
+            by_id[item.id] = item
+        for entry in kind.entries:
+            for phrase in (entry.name, *entry.synonyms):
+                key = (kind.name, normalise(phrase))
+                if key in by_phrase:
+                    raise ContentError(
+                        f"{path.name}: entry '{entry.id}': '{phrase}' is already said for "
+                        f"'{by_phrase[key].id}'")
+                by_phrase[key] = entry
+    if not kinds:
+        raise ContentError(f"no content files in {directory}")
+    return Content(kinds=kinds, messages=messages, _by_id=by_id, _by_phrase=by_phrase)
+
+
+@cache
+def get_content() -> Content:
+    """The skill's content, loaded once per process (a Lambda container reuses it)."""
+    return load_content()

@@ -1,0 +1,29 @@
+"""Every handler, in the order the SDK tries them: the first whose can_handle says yes answers.
+
+Specific before general: topic questions, then conversation moves (more / yes / no / repeat),
+then the built-ins, then the catch-all for intents this skill does not know.
+"""
+
+from __future__ import annotations
+
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+
+from skill.handlers.builtins import BUILTIN_HANDLERS, UnknownIntentHandler
+from skill.handlers.conversation import CONVERSATION_HANDLERS
+from skill.handlers.daily_tip import DailyTipHandler
+from skill.handlers.errors import ApologiseOnError
+from skill.handlers.topics import TOPIC_HANDLERS
+
+
+def request_handlers() -> list[AbstractRequestHandler]:
+    return [
+        *TOPIC_HANDLERS,
+        DailyTipHandler(),
+        *CONVERSATION_HANDLERS,
+        *BUILTIN_HANDLERS,
+        UnknownIntentHandler(),
+    ]
+
+
+def exception_handlers() -> list[AbstractExceptionHandler]:
+    return [ApologiseOnError()]

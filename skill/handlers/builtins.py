@@ -1,0 +1,77 @@
+"""The requests every skill must answer: launch, help, stop, fallback, session end."""
+
+from __future__ import annotations
+
+import logging
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import IntentRequest, LaunchRequest, Response, SessionEndedRequest
+
+from skill.reply import reply, speaker
+from skill.slots import intent_name
+
+log = logging.getLogger(__name__)
+
+
+class LaunchHandler(AbstractRequestHandler):
+    """ "Open muscle twitch guide"."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return isinstance(handler_input.request_envelope.request, LaunchRequest)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return reply(handler_input, speaker(handler_input).message("welcome", "welcome_reprompt"))
+
+
+class MessageHandler(AbstractRequestHandler):
+    """Answers built-in intents that always get the same line of the skill's own."""
+
+    def __init__(self, intents: tuple[str, ...], message: str, reprompt: str | None) -> None:
+        self.intents, self.message, self.reprompt = intents, message, reprompt
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return intent_name(handler_input) in self.intents
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return reply(handler_input, speaker(handler_input).message(self.message, self.reprompt))
+
+
+class UnknownIntentHandler(AbstractRequestHandler):
+    """An intent this skill does not know (an old model, a new built-in): treat as fallback."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return isinstance(handler_input.request_envelope.request, IntentRequest)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        log.warning("unhandled intent %r", intent_name(handler_input))
+        return reply(handler_input, speaker(handler_input).message("fallback", "fallback_reprompt"))
+
+
+class SessionEndedHandler(AbstractRequestHandler):
+    """Alexa closed the session; it allows no speech, so log why and answer empty."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return isinstance(handler_input.request_envelope.request, SessionEndedRequest)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request = handler_input.request_envelope.request
+        reason = getattr(request.reason, "value", request.reason)
+        if request.error is not None:
+            log.error("session ended: %s: %s %s", reason,
+                      getattr(request.error.object_type, "value", request.error.object_type),
+                      request.error.message)
+        else:
+            log.info("session ended: %s", reason)
+        return handler_input.response_builder.response
+
+
+BUILTIN_HANDLERS: list[AbstractRequestHandler] = [
+    LaunchHandler(),
+    MessageHandler(("AMAZON.HelpIntent",), "help", "help_reprompt"),
+    MessageHandler(("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent"),
+                   "goodbye", None),
+    MessageHandler(("AMAZON.FallbackIntent",), "fallback", "fallback_reprompt"),
+    MessageHandler(("AMAZON.StartOverIntent",), "welcome", "welcome_reprompt"),
+    SessionEndedHandler(),
+]

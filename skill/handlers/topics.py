@@ -1,0 +1,63 @@
+"""Questions about twitching: each intent names a kind of content, its slot names the entry.
+
+Where an utterance goes: interaction_models/intents/<Intent>.yaml -> this table -> content/<kind>.
+"""
+
+from __future__ import annotations
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from skill.reply import reply, speaker
+from skill.slots import intent_name, read_slot
+
+
+class TopicHandler(AbstractRequestHandler):
+    """Answers one kind of question: the entry its slot names, else the kind's overview."""
+
+    def __init__(self, intent: str, slot: str, kind: str) -> None:
+        self.intent, self.slot, self.kind = intent, slot, kind
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return intent_name(handler_input) == self.intent
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        speak = speaker(handler_input)
+        value = read_slot(handler_input, self.slot, self.kind, speak.content)
+        if value.entry:
+            return reply(handler_input, speak.answer(value.entry.id))
+        if value.heard:
+            return reply(handler_input, speak.not_covered(self.kind, value.heard))
+        overview = speak.content.kinds[self.kind].overview
+        if overview is None:  # a kind without an overview still answers, with its first entry
+            return reply(handler_input, speak.answer(speak.content.entries(self.kind)[0].id))
+        return reply(handler_input, speak.answer(overview.id))
+
+
+class FixedTopicHandler(AbstractRequestHandler):
+    """Answers an intent that always means one entry ("what is twitching")."""
+
+    def __init__(self, intent: str, entry_id: str) -> None:
+        self.intent, self.entry_id = intent, entry_id
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return intent_name(handler_input) == self.intent
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return reply(handler_input, speaker(handler_input).answer(self.entry_id))
+
+
+TOPIC_HANDLERS: list[AbstractRequestHandler] = [
+    FixedTopicHandler("EmergencyIntent", "emergency"),
+    FixedTopicHandler("WhatIsTwitchingIntent", "what_is"),
+    FixedTopicHandler("HowCommonIntent", "how_common"),
+    FixedTopicHandler("IsItSeriousIntent", "serious"),
+    TopicHandler("CauseIntent", slot="Cause", kind="cause"),
+    TopicHandler("ConditionIntent", slot="Condition", kind="condition"),
+    TopicHandler("TestIntent", slot="Test", kind="test"),
+    TopicHandler("TreatmentIntent", slot="Treatment", kind="treatment"),
+    TopicHandler("PreventionIntent", slot="Habit", kind="habit"),
+    TopicHandler("BodyPartIntent", slot="BodyPart", kind="body_part"),
+    TopicHandler("WarningSignsIntent", slot="WarningSign", kind="warning_sign"),
+]

@@ -1,0 +1,66 @@
+"""What the person asked about, read from a slot the way Alexa resolved it.
+
+Alexa's entity resolution names the content entry (its id) when the words matched a value or a
+synonym; when it did not, we still have the words heard, so the skill can say honestly that it does
+not cover them. Exact name/synonym lookup is the fallback for requests without resolutions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import IntentRequest
+
+from skill.content import Content, Entry
+
+ER_SUCCESS_MATCH = "ER_SUCCESS_MATCH"
+
+
+@dataclass(frozen=True)
+class SlotValue:
+    """`entry` when the words name something we cover; `heard` is what the person said."""
+
+    entry: Entry | None = None
+    heard: str | None = None
+
+
+def intent_name(handler_input: HandlerInput) -> str | None:
+    """The intent's name, or None for other requests (and for malformed ones)."""
+    request = handler_input.request_envelope.request
+    if isinstance(request, IntentRequest) and request.intent is not None:
+        return request.intent.name
+    return None
+
+
+def read_slot(handler_input: HandlerInput, slot_name: str, kind: str, content: Content
+              ) -> SlotValue:
+    """Resolve `slot_name` to an entry of `kind`, or say what was heard that we do not cover."""
+    request = handler_input.request_envelope.request
+    slots = getattr(getattr(request, "intent", None), "slots", None)
+    slot = slots.get(slot_name) if isinstance(slots, dict) else None
+    heard = getattr(slot, "value", None)
+    heard = heard.strip() if isinstance(heard, str) and heard.strip() else None
+    resolutions = getattr(getattr(slot, "resolutions", None), "resolutions_per_authority", None)
+    for authority in resolutions or ():
+        status = getattr(getattr(authority, "status", None), "code", None)
+        if getattr(status, "value", status) != ER_SUCCESS_MATCH:
+            continue
+        for wrapper in authority.values or ():
+            entry_id = getattr(getattr(wrapper, "value", None), "id", None)
+            entry = _entry(content, entry_id, kind)
+            if entry:
+                return SlotValue(entry, heard)
+    if heard:
+        return SlotValue(content.find(kind, heard), heard)
+    return SlotValue()
+
+
+def _entry(content: Content, entry_id: object, kind: str) -> Entry | None:
+    if not isinstance(entry_id, str):
+        return None
+    try:
+        item = content.get(entry_id)
+    except KeyError:
+        return None
+    return item if isinstance(item, Entry) and item.kind == kind else None

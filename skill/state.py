@@ -1,0 +1,160 @@
+"""What the skill remembers about a user between sessions, through the SDK's persistence adapter.
+
+Locally (the simulator, the web service on one machine) the store is an embedded SQLite file; in
+Lambda it is the DynamoDB table the SAM template creates (ask-sdk-dynamodb-persistence-adapter,
+imported only there, because boto3 is heavy). Handlers never touch the adapter: they call
+`user_record()` to read and `remember()` / `forget()` to change, and the `SaveUserRecord`
+response interceptor writes once per request.
+
+If the store cannot be read, the turn goes on without it and nothing is written back, so a
+passing outage never overwrites what the user stored with an empty record.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.dispatch_components import AbstractResponseInterceptor
+from ask_sdk_core.exceptions import PersistenceException
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import RequestEnvelope, Response
+
+from skill.config import Settings
+
+log = logging.getLogger(__name__)
+
+_LOADED = "user_record_loaded"   # request attribute: the record was read successfully
+_DIRTY = "user_record_dirty"     # request attribute: the record changed and must be saved
+_DELETED = "user_record_deleted"
+
+
+def user_key(request_envelope: RequestEnvelope) -> str:
+    """The record's key: the Alexa user id (per user and skill, as Alexa issues it)."""
+    try:
+        user_id = request_envelope.context.system.user.user_id
+    except AttributeError as error:
+        raise PersistenceException("the request has no user id") from error
+    if not isinstance(user_id, str) or not user_id:
+        raise PersistenceException("the request has no user id")
+    return user_id
+
+
+class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
+    """One row per user in a local SQLite file; safe across threads and processes (WAL)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS users "
+                       "(id TEXT PRIMARY KEY, attributes TEXT NOT NULL)")
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
+            connection.execute("PRAGMA busy_timeout=5000")
+            self._local.connection = connection
+        return connection
+
+    def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
+        try:
+            row = self._connect().execute("SELECT attributes FROM users WHERE id = ?",
+                                          (user_key(request_envelope),)).fetchone()
+            return json.loads(row[0]) if row else {}
+        except (sqlite3.Error, ValueError) as error:
+            raise PersistenceException(f"cannot read the user record: {error}") from error
+
+    def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
+                        ) -> None:
+        try:
+            self._connect().execute(
+                "INSERT INTO users (id, attributes) VALUES (?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET attributes = excluded.attributes",
+                (user_key(request_envelope), json.dumps(attributes, sort_keys=True)))
+        except (sqlite3.Error, TypeError, ValueError) as error:
+            raise PersistenceException(f"cannot save the user record: {error}") from error
+
+    def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
+        try:
+            self._connect().execute("DELETE FROM users WHERE id = ?",
+                                    (user_key(request_envelope),))
+        except sqlite3.Error as error:
+            raise PersistenceException(f"cannot delete the user record: {error}") from error
+
+
+def persistence_adapter(settings: Settings) -> AbstractPersistenceAdapter | None:
+    """The store the settings name: DynamoDB when a table is configured, else SQLite, or none."""
+    if settings.state_table:
+        import boto3  # deferred: only the Lambda path pays for boto3
+        from ask_sdk_dynamodb.adapter import DynamoDbAdapter
+
+        resource = boto3.resource("dynamodb", endpoint_url=settings.dynamodb_endpoint)
+        return DynamoDbAdapter(table_name=settings.state_table, create_table=False,
+                               dynamodb_resource=resource)
+    if settings.state_path:
+        return SQLitePersistenceAdapter(settings.state_path)
+    return None
+
+
+def user_record(handler_input: HandlerInput) -> dict[str, Any]:
+    """The user's stored record ({} for a new user, or when the store is unavailable)."""
+    manager = handler_input.attributes_manager
+    request_attributes = manager.request_attributes
+    if request_attributes.get(_LOADED) is False:
+        return {}
+    try:
+        record = manager.persistent_attributes
+    except Exception as error:
+        log.warning("user record unavailable: %s", error)
+        request_attributes[_LOADED] = False
+        return {}
+    if not isinstance(record, dict):
+        record = {}
+        manager.persistent_attributes = record
+    request_attributes[_LOADED] = True
+    return record
+
+
+def remember(handler_input: HandlerInput, **changes: Any) -> bool:
+    """Change the user's record; saved once, after the handler. False if the store is down."""
+    record = user_record(handler_input)
+    if handler_input.attributes_manager.request_attributes.get(_LOADED) is not True:
+        return False
+    record.update(changes)
+    handler_input.attributes_manager.request_attributes[_DIRTY] = True
+    return True
+
+
+def forget(handler_input: HandlerInput) -> bool:
+    """Delete everything stored about the user. False if the store could not do it."""
+    try:
+        handler_input.attributes_manager.delete_persistent_attributes()
+    except Exception as error:
+        log.error("could not delete a user record: %s", error)
+        return False
+    request_attributes = handler_input.attributes_manager.request_attributes
+    request_attributes[_DELETED] = True
+    request_attributes.pop(_DIRTY, None)
+    return True
+
+
+class SaveUserRecord(AbstractResponseInterceptor):
+    """Writes the user's record once per request, and only when it changed."""
+
+    def process(self, handler_input: HandlerInput, response: Response) -> None:
+        request_attributes = handler_input.attributes_manager.request_attributes
+        if not request_attributes.get(_DIRTY) or request_attributes.get(_DELETED):
+            return
+        try:
+            handler_input.attributes_manager.save_persistent_attributes()
+        except Exception as error:
+            log.error("could not save a user record: %s", error)

@@ -1,0 +1,91 @@
+"""Shared test vocabulary: replay a recorded request, read the reply the way a person hears it."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skill.app import build_skill, handle_event
+from skill.config import Settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+_TAG = re.compile(r"<[^>]+>")
+
+
+def spoken(ssml: str | None) -> str:
+    """What a person hears: SSML tags removed, entities decoded, spaces folded."""
+    text = _TAG.sub("", ssml or "")
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"),
+                         ("&amp;", "&")):
+        text = text.replace(entity, char)
+    return " ".join(text.split())
+
+
+@dataclass
+class Reply:
+    """A response envelope, read as the person and the next turn see it."""
+
+    envelope: dict[str, Any]
+
+    @property
+    def response(self) -> dict[str, Any]:
+        return self.envelope.get("response") or {}
+
+    @property
+    def ssml(self) -> str:
+        return (self.response.get("outputSpeech") or {}).get("ssml", "")
+
+    @property
+    def speech(self) -> str:
+        return spoken(self.ssml)
+
+    @property
+    def reprompt(self) -> str:
+        reprompt = self.response.get("reprompt") or {}
+        return spoken((reprompt.get("outputSpeech") or {}).get("ssml"))
+
+    @property
+    def card(self) -> dict[str, Any] | None:
+        return self.response.get("card")
+
+    @property
+    def ends_session(self) -> bool | None:
+        return self.response.get("shouldEndSession")
+
+    @property
+    def attributes(self) -> dict[str, Any]:
+        return self.envelope.get("sessionAttributes") or {}
+
+    @property
+    def directives(self) -> list[dict[str, Any]]:
+        return self.response.get("directives") or []
+
+
+def load_fixture(name: str) -> dict[str, Any]:
+    return json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def skill():
+    return build_skill(Settings())
+
+
+@pytest.fixture
+def replay(skill):
+    """replay("cause_coffee") -> Reply: the recorded request through the Lambda entry path."""
+
+    def run(name_or_envelope: str | dict[str, Any], **session_attributes: Any) -> Reply:
+        envelope = (load_fixture(name_or_envelope) if isinstance(name_or_envelope, str)
+                    else copy.deepcopy(name_or_envelope))
+        if session_attributes:
+            envelope.setdefault("session", {}).setdefault("attributes", {}).update(
+                session_attributes)
+        return Reply(handle_event(skill, envelope))
+
+    return run

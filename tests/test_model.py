@@ -1,0 +1,70 @@
+"""The interaction model: in step with the content, and by the rules the Alexa console enforces."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+import pytest
+
+from skill.model import MODELS_DIR, REQUIRED_INTENTS, build_models, render, stale_models
+
+MODELS = build_models()
+LANGUAGE_MODEL = MODELS["en-US"]["interactionModel"]["languageModel"]
+INTENTS = LANGUAGE_MODEL["intents"]
+SAMPLE = re.compile(r"^(?:[a-z']+|[a-z]\.|\{[A-Za-z]+\})(?: (?:[a-z']+|[a-z]\.|\{[A-Za-z]+\}))*$")
+NO_SAMPLES_NEEDED = {"AMAZON.FallbackIntent", "AMAZON.NavigateHomeIntent"}
+
+
+def test_checked_in_models_are_what_make_model_writes():
+    assert stale_models(MODELS) == [], "run `make model` and commit the result"
+
+
+@pytest.mark.parametrize("locale", sorted(MODELS))
+def test_every_locale_has_a_model_file_alexa_can_read(locale):
+    data = json.loads((MODELS_DIR / f"{locale}.json").read_text())
+    assert render(data) == render(MODELS[locale])
+
+
+def test_invocation_name_follows_alexas_rules():
+    name = LANGUAGE_MODEL["invocationName"]
+    assert name == "muscle twitch guide"
+    assert re.fullmatch(r"[a-z][a-z ]*[a-z]", name) and len(name.split()) >= 2
+    assert not {"alexa", "echo", "skill", "app", "launch", "ask", "open"} & set(name.split())
+
+
+def test_required_built_in_intents_are_declared():
+    names = {intent["name"] for intent in INTENTS}
+    assert set(REQUIRED_INTENTS) <= names
+
+
+@pytest.mark.parametrize("intent", INTENTS, ids=lambda i: i["name"])
+def test_samples_are_plain_spoken_words_and_use_declared_slots(intent):
+    declared = {slot["name"] for slot in intent.get("slots", [])}
+    if intent["name"] not in NO_SAMPLES_NEEDED:
+        assert intent["samples"], "every intent needs samples"
+    for sample in intent["samples"]:
+        assert SAMPLE.match(sample), f"not plain spoken words: {sample!r}"
+        assert len(sample) <= 200
+        assert set(re.findall(r"\{(\w+)\}", sample)) <= declared, sample
+    for slot in declared:
+        assert any("{" + slot + "}" in s for s in intent["samples"]), f"{slot} never sampled"
+
+
+def test_no_sample_is_shared_by_two_intents_or_said_twice():
+    counts = Counter(s for intent in INTENTS for s in intent["samples"])
+    assert [s for s, n in counts.items() if n > 1] == []
+
+
+def test_slot_types_used_by_intents_exist():
+    types = {t["name"] for t in LANGUAGE_MODEL["types"]}
+    for intent in INTENTS:
+        for slot in intent.get("slots", []):
+            assert slot["type"].startswith("AMAZON.") or slot["type"] in types
+
+
+def test_topic_intents_have_several_dozen_phrasings():
+    for intent in INTENTS:
+        if not intent["name"].startswith("AMAZON."):
+            assert len(intent["samples"]) >= 30, intent["name"]

@@ -1,0 +1,84 @@
+"""User records: kept between sessions, deleted on request, never clobbered by an outage."""
+
+from __future__ import annotations
+
+from ask_sdk_core.attributes_manager import AttributesManager
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import RequestEnvelope
+
+from skill.config import Settings
+from skill.state import (
+    SaveUserRecord,
+    SQLitePersistenceAdapter,
+    forget,
+    persistence_adapter,
+    remember,
+    user_record,
+)
+from tests.conftest import load_fixture
+
+
+def envelope(user: str = "amzn1.ask.account.A") -> RequestEnvelope:
+    data = load_fixture("launch")
+    data["context"]["System"]["user"]["userId"] = user
+    data["session"]["user"]["userId"] = user
+    return DefaultSerializer().deserialize(payload=__import__("json").dumps(data),
+                                           obj_type=RequestEnvelope)
+
+
+def turn(adapter, request: RequestEnvelope) -> HandlerInput:
+    return HandlerInput(request_envelope=request,
+                        attributes_manager=AttributesManager(request, adapter))
+
+
+def finish(handler_input: HandlerInput) -> None:
+    SaveUserRecord().process(handler_input, None)
+
+
+def test_a_record_is_kept_between_turns_and_users_are_separate(tmp_path):
+    adapter = SQLitePersistenceAdapter(tmp_path / "users.sqlite3")
+    first = turn(adapter, envelope())
+    assert user_record(first) == {}
+    assert remember(first, visits=1)
+    finish(first)
+    assert user_record(turn(adapter, envelope())) == {"visits": 1}
+    assert user_record(turn(adapter, envelope("amzn1.ask.account.B"))) == {}
+
+
+def test_forget_deletes_the_record(tmp_path):
+    adapter = SQLitePersistenceAdapter(tmp_path / "users.sqlite3")
+    first = turn(adapter, envelope())
+    remember(first, visits=3)
+    finish(first)
+    second = turn(adapter, envelope())
+    assert forget(second)
+    finish(second)
+    assert user_record(turn(adapter, envelope())) == {}
+
+
+class BrokenStore(SQLitePersistenceAdapter):
+    def get_attributes(self, request_envelope):
+        raise RuntimeError("store is down")
+
+
+def test_an_unreadable_store_never_overwrites_the_record(tmp_path):
+    path = tmp_path / "users.sqlite3"
+    healthy = turn(SQLitePersistenceAdapter(path), envelope())
+    remember(healthy, history=["tip_water"])
+    finish(healthy)
+
+    outage = turn(BrokenStore(path), envelope())
+    assert user_record(outage) == {}
+    assert remember(outage, history=[]) is False
+    finish(outage)
+    assert user_record(turn(SQLitePersistenceAdapter(path), envelope())) == {
+        "history": ["tip_water"]}
+
+
+def test_settings_choose_the_store(tmp_path):
+    assert persistence_adapter(Settings()) is None
+    local = persistence_adapter(Settings(state_path=str(tmp_path / "s.sqlite3")))
+    assert isinstance(local, SQLitePersistenceAdapter)
+    assert Settings.from_env({"STATE_PATH": "none"}).state_path is None
+    assert Settings.from_env({"STATE_TABLE": "users"}).state_table == "users"
