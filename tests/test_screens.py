@@ -5,6 +5,7 @@ gets nothing APL-specific; every topic and tip answer sends a card to the Alexa 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -63,23 +64,22 @@ def render(reply: Reply) -> dict[str, Any]:
     return directive
 
 
-def strings(node: Any, inside_data: bool = False):
-    """Every string in a document, with whether it sits inside a data-driven template."""
+def strings(node: Any):
+    """Every string value in a document."""
     if isinstance(node, str):
-        yield node, inside_data
+        yield node
     elif isinstance(node, list):
         for child in node:
-            yield from strings(child, inside_data)
+            yield from strings(child)
     elif isinstance(node, dict):
-        templated = inside_data or "data" in node
-        for key, child in node.items():
-            yield from strings(child, templated if key in ("items", "item") else inside_data)
+        for child in node.values():
+            yield from strings(child)
 
 
 def references(document: dict[str, Any]) -> set[tuple[str, str]]:
     """(root, dotted path) for every ${screen...} and ${data...} the document reads."""
     found = set()
-    for text, _ in strings(document["mainTemplate"]):
+    for text in strings(document["mainTemplate"]):
         for expression in _EXPRESSION.findall(text):
             found.update((root, path.lstrip(".")) for root, path in _PATH.findall(expression))
     return found
@@ -109,14 +109,14 @@ def test_every_resource_and_style_a_document_names_is_defined(name):
     document = load_document(name)
     defined = {key for block in document.get("resources", [])
                for group in ("colors", "dimensions") for key in block.get(group, {})}
-    for text, _ in strings(document["mainTemplate"]):
+    for text in strings(document["mainTemplate"]):
         for resource in re.findall(r"@(\w+)", text):
             assert resource in defined, f"{name}.json uses @{resource}, never defined"
     for style in document.get("styles", {}).values():
-        for text, _ in strings(style):
+        for text in strings(style):
             for resource in re.findall(r"@(\w+)", text):
                 assert resource in defined
-    used_styles = {node for node, _ in strings(document["mainTemplate"])} & set(
+    used_styles = set(strings(document["mainTemplate"])) & set(
         document.get("styles", {}))
     assert used_styles == set(document.get("styles", {})), "a style is defined but unused"
 
@@ -225,12 +225,13 @@ def test_documents_are_read_once_per_process():
     assert load_document.cache_info().misses == 1
 
 
-def test_a_voice_only_cold_start_does_not_load_the_apl_model():
-    code = ("import sys, skill.app; "
+def test_a_voice_only_request_never_loads_the_apl_model():
+    code = ("import json, sys; from skill.app import lambda_handler; "
+            "lambda_handler(json.load(open('tests/fixtures/cause_coffee.json')), None); "
             "print(any(m.startswith('ask_sdk_model.interfaces.alexa.presentation.apl') "
             "for m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True, check=True)
+                            text=True, check=True, env={**os.environ, "STATE_PATH": "none"})
     assert result.stdout.strip() == "False"
 
 
