@@ -2,7 +2,9 @@
 
 Handlers call `reply(handler_input, answer)`; nothing else builds speech. It also keeps the
 session state every later turn relies on: the last answer (for "repeat"), what "more" / "yes"
-continues with, and the topic last talked about.
+continues with, and the topic last talked about. Every answer with a title gets a card in the Alexa
+app; a device that says it renders APL also gets the answer as a screen (skill/screens.py), and a
+device that does not gets nothing APL-specific at all.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
 from skill.content import get_content
+from skill.screens import render_directive, screen_for
 from skill.speech import Answer, Speaker, to_ssml
 
 LAST = "last_answer"
@@ -50,8 +53,19 @@ def last_answer(handler_input: HandlerInput) -> Answer | None:
         return None
 
 
+def supports_apl(handler_input: HandlerInput) -> bool:
+    """Whether the device asked with an APL runtime (Echo Show yes, Echo Dot no).
+
+    Read from the raw supportedInterfaces so an interface the SDK model does not know, or a
+    request without a device, simply means "no screen".
+    """
+    system = getattr(getattr(handler_input.request_envelope, "context", None), "system", None)
+    interfaces = getattr(getattr(system, "device", None), "supported_interfaces", None)
+    return getattr(interfaces, "alexa_presentation_apl", None) is not None
+
+
 def reply(handler_input: HandlerInput, answer: Answer) -> Response:
-    """Speak `answer`, show its card, and remember it for the next turn."""
+    """Speak `answer`, show its card (and its screen on APL devices), remember it for next turn."""
     attributes = session(handler_input)
     attributes[LAST] = answer.to_dict()
     if answer.follow_up:
@@ -68,5 +82,9 @@ def reply(handler_input: HandlerInput, answer: Answer) -> Response:
         builder.ask(to_ssml(answer.reprompt, acronyms))
     if answer.title and answer.card:
         builder.set_card(SimpleCard(title=answer.title, content=answer.card))
+    if answer.topic and supports_apl(handler_input):
+        screen = screen_for(answer, speaker(handler_input))
+        if screen is not None:
+            builder.add_directive(render_directive(screen))
     builder.set_should_end_session(answer.reprompt is None)
     return builder.response

@@ -1,6 +1,7 @@
 """Every handler, in the order the SDK tries them: the first whose can_handle says yes answers.
 
-Specific before general: topic questions, then conversation moves (more / yes / no / repeat),
+Specific before general: Alexa's name-free check and screen touches (request types of their own,
+kept ahead of any catch-all), topic questions, then conversation moves (more / yes / no / repeat),
 then the built-ins, then the catch-all for intents this skill does not know.
 """
 
@@ -12,11 +13,15 @@ from skill.handlers.builtins import BUILTIN_HANDLERS, UnknownIntentHandler
 from skill.handlers.conversation import CONVERSATION_HANDLERS
 from skill.handlers.daily_tip import DailyTipHandler
 from skill.handlers.errors import ApologiseOnError
+from skill.handlers.name_free import CanFulfillHandler
+from skill.handlers.screens import TouchHandler
 from skill.handlers.topics import TOPIC_HANDLERS
 
 
 def request_handlers() -> list[AbstractRequestHandler]:
     return [
+        CanFulfillHandler(),
+        TouchHandler(),
         *TOPIC_HANDLERS,
         DailyTipHandler(),
         *CONVERSATION_HANDLERS,

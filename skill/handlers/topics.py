@@ -61,3 +61,15 @@ TOPIC_HANDLERS: list[AbstractRequestHandler] = [
     TopicHandler("BodyPartIntent", slot="BodyPart", kind="body_part"),
     TopicHandler("WarningSignsIntent", slot="WarningSign", kind="warning_sign"),
 ]
+
+
+def topic_handler(intent: str | None) -> TopicHandler | FixedTopicHandler | None:
+    """The handler that answers `intent` from content, or None.
+
+    The name-free check (skill/handlers/name_free.py) asks this table too, so what the skill
+    claims it can answer is exactly what it does answer.
+    """
+    for handler in TOPIC_HANDLERS:
+        if isinstance(handler, TopicHandler | FixedTopicHandler) and handler.intent == intent:
+            return handler
+    return None

@@ -133,6 +133,23 @@ class Conversation:
             request["error"] = error
         return self.envelope(request)
 
+    def can_fulfill(self, name: str, slots: dict[str, dict[str, Any]] | None = None,
+                    with_session: bool = True) -> dict[str, Any]:
+        """Alexa's name-free check ("can you answer this?"), asked before any session exists.
+
+        Its session, when sent, is always new and empty; Amazon's own examples sometimes omit it,
+        hence `with_session`. Slots are as Alexa resolved them (see `slot`), or bare
+        {"name", "value"} pairs as in Amazon's documentation.
+        """
+        intent: dict[str, Any] = {"name": name}
+        if slots:
+            intent["slots"] = slots
+        envelope = self.envelope({"type": "CanFulfillIntentRequest", "intent": intent},
+                                 with_session)
+        if with_session:
+            envelope["session"].update(new=True, attributes={})
+        return envelope
+
     def carry(self, response: dict[str, Any]) -> None:
         """Take the session attributes forward from a response, as Alexa does."""
         self.attributes = dict(response.get("sessionAttributes") or {})

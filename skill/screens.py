@@ -1,0 +1,131 @@
+"""What an answer looks like on a screen (Echo Show, Fire TV): an APL document and its data.
+
+The documents are JSON files in skill/apl/ (kept as data, edited with any APL authoring tool);
+this module only fills their one datasource, `screen`, from the same content entry the answer was
+spoken from: its title, the sentences of its card as key points, the emergency line for the kinds
+that demand it, and a background chosen by kind in skill/apl/themes.json. It decides nothing
+about *whether* a device gets a screen: `skill/reply.py` does, from the request.
+
+Files are read once per process, on first need; the SDK's APL model classes are imported only
+when a directive is built, so a voice-only request never pays for them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from skill.content import Content, Entry, Overview
+from skill.speech import Answer, Speaker
+
+APL_DIR = Path(__file__).resolve().parent / "apl"
+APL_INTERFACE = "Alexa.Presentation.APL"
+ANSWER_DOCUMENT = "answer"  # skill/apl/answer.json: one entry, its key points
+LIST_DOCUMENT = "list"      # skill/apl/list.json: an overview, every entry it lists, touchable
+DATASOURCE = "screen"       # the one mainTemplate parameter both documents take
+TOKEN_PREFIX = "muscle-twitch-guide"
+TOUCH_EVENT = "topic"       # SendEvent arguments from list.json: ["topic", <entry id>]
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])")
+_ABBREVIATIONS = frozenset({"e.g.", "i.e.", "etc.", "dr.", "vs.", "approx.", "no."})
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One screen: which document, and the datasources to render it with."""
+
+    document: str
+    datasources: dict[str, Any]
+
+    @property
+    def token(self) -> str:
+        return f"{TOKEN_PREFIX}.{self.document}"
+
+
+@cache
+def load_document(name: str) -> dict[str, Any]:
+    """An APL document from skill/apl/<name>.json, parsed once per process."""
+    return json.loads((APL_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@cache
+def load_themes() -> dict[str, Any]:
+    """Backgrounds by content kind (skill/apl/themes.json), parsed once per process."""
+    return json.loads((APL_DIR / "themes.json").read_text(encoding="utf-8"))
+
+
+def theme_for(kind: str) -> dict[str, str]:
+    """The gradient and accent for a kind; the default theme for a kind the file does not name."""
+    themes = load_themes()
+    return dict(themes["themes"][themes["kinds"].get(kind, themes["default"])])
+
+
+def key_points(card: str) -> list[str]:
+    """The card's sentences, one point each.
+
+    Every sentence is kept: the last one is often "see a doctor", which a screen must not drop.
+    Cards are a few sentences long, and the document scrolls.
+    """
+    points: list[str] = []
+    for piece in _SENTENCE_END.split(card.strip()):
+        if points and points[-1].split()[-1].lower() in _ABBREVIATIONS:
+            points[-1] = f"{points[-1]} {piece}"  # "e.g. 2 litres" does not end a sentence
+        elif piece:
+            points.append(piece)
+    return points
+
+
+def screen_for(answer: Answer, speaker: Speaker) -> Screen | None:
+    """The screen for an answer about a content entry; None for the skill's own lines."""
+    if not answer.topic:
+        return None
+    content: Content = speaker.content
+    try:
+        item = content.get(answer.topic)
+    except KeyError:
+        return None  # a topic from a stale session: speak it, show nothing rather than guess
+    kind = content.kinds[item.kind]
+    data: dict[str, Any] = {
+        "title": answer.title or item.title,
+        "emergency": speaker.say("emergency_card") if kind.emergency_first else "",
+        "footer": speaker.say("doctor_pointer" if kind.doctor_pointer else "screen_footer"),
+        "theme": theme_for(kind.name),
+    }
+    if isinstance(item, Overview):
+        points = key_points(item.card)
+        data["intro"] = points[0] if points else ""
+        data["items"] = [_list_item(content, entry_id) for entry_id in item.items]
+        return Screen(LIST_DOCUMENT, {DATASOURCE: data})
+    data["points"] = key_points(item.card)
+    return Screen(ANSWER_DOCUMENT, {DATASOURCE: data})
+
+
+def _list_item(content: Content, entry_id: str) -> dict[str, str]:
+    entry = content.get(entry_id)
+    return {"id": entry.id, "title": entry.title}
+
+
+def touched_entry(arguments: object, content: Content) -> Entry | Overview | None:
+    """The entry a touch on list.json names, or None for arguments this skill did not send."""
+    if not isinstance(arguments, list) or len(arguments) != 2 or arguments[0] != TOUCH_EVENT:
+        return None
+    if not isinstance(arguments[1], str):
+        return None
+    try:
+        return content.get(arguments[1])
+    except KeyError:
+        return None
+
+
+def render_directive(screen: Screen) -> Any:
+    """The Alexa.Presentation.APL.RenderDocument directive for a screen."""
+    from ask_sdk_model.interfaces.alexa.presentation.apl.render_document_directive import (
+        RenderDocumentDirective,
+    )
+
+    return RenderDocumentDirective(token=screen.token, document=load_document(screen.document),
+                                   datasources=screen.datasources)
