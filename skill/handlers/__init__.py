@@ -1,7 +1,9 @@
 """Every handler, in the order the SDK tries them: the first whose can_handle says yes answers.
 
-Specific before general: topic questions, then conversation moves (more / yes / no / repeat),
-then the built-ins, then the catch-all for intents this skill does not know.
+Specific before general: topic questions, then the symptom check (whose questions take yes / no /
+help / repeat / start over / stop while they wait for an answer), then conversation moves
+(more / yes / no / repeat), then the built-ins, then the catch-all for intents this skill does
+not know.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from skill.handlers.builtins import BUILTIN_HANDLERS, UnknownIntentHandler
 from skill.handlers.conversation import CONVERSATION_HANDLERS
 from skill.handlers.daily_tip import DailyTipHandler
 from skill.handlers.errors import ApologiseOnError
+from skill.handlers.symptom_check import CHECK_HANDLERS
 from skill.handlers.topics import TOPIC_HANDLERS
 
 
@@ -19,6 +22,7 @@ def request_handlers() -> list[AbstractRequestHandler]:
     return [
         *TOPIC_HANDLERS,
         DailyTipHandler(),
+        *CHECK_HANDLERS,
         *CONVERSATION_HANDLERS,
         *BUILTIN_HANDLERS,
         UnknownIntentHandler(),
