@@ -19,6 +19,7 @@ import yaml
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 MESSAGES_FILE = "messages.yaml"
+CHECK_FILE = "symptom_check.yaml"  # the guided check: its own schema, not a topic kind
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _LINE = "__line__"
@@ -28,6 +29,11 @@ _ENTRY_REQUIRED = {"id", "name", "title", "speech", "card"}
 _ENTRY_KEYS = _ENTRY_REQUIRED | {"synonyms", "more"}
 _OVERVIEW_REQUIRED = {"id", "title", "speech", "list_intro", "items", "card"}
 _OVERVIEW_KEYS = _OVERVIEW_REQUIRED | {"more"}
+_CHECK_KEYS = {"answers", "emergency", "steps", "outcomes"}
+_CHECK_ANSWERS = ("yes", "no", "unsure")  # the handlers act on these ids, so they are fixed
+_CHECK_OUTCOMES = ("emergency", "see_doctor", "no_signs")
+_CHECK_MAX_STEPS = 4  # a short check: the emergency screen, then at most four questions
+_CHECK_TEST_KIND = "test"  # steps name the tests a doctor may use by their tests.yaml ids
 
 
 class ContentError(ValueError):
@@ -90,6 +96,71 @@ class Messages:
 
 
 @dataclass(frozen=True)
+class Word:
+    """A slot value that is not a topic: an id, its canonical name, what else people say."""
+
+    id: str
+    name: str
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckStep:
+    """One yes/no question of the symptom check; `sign` and `tests` feed the outcome."""
+
+    id: str
+    question: str
+    reprompt: str
+    sign: str | None = None
+    tests: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """How the check ends: what is spoken first, and the card."""
+
+    title: str
+    speech: str
+    card: str
+
+
+@dataclass(frozen=True)
+class SymptomCheck:
+    """The "Should I worry?" check: an emergency screen, then a few warning-sign questions.
+
+    Kept apart from the topic kinds because it is a sequence of questions, not things to talk
+    about; its answer words still become a slot type (`answer_kind`), like a kind's entries do.
+    """
+
+    source: str
+    answer_kind: str
+    answers: tuple[Word, ...]
+    emergency: CheckStep
+    steps: tuple[CheckStep, ...]
+    outcomes: Mapping[str, CheckOutcome]
+    _by_phrase: Mapping[str, str] = field(repr=False)
+
+    def answer_id(self, phrase: str) -> str | None:
+        """'yes', 'no' or 'unsure' for a word people answer with; None for anything else."""
+        return self._by_phrase.get(normalise(phrase))
+
+    def step(self, step_id: str) -> CheckStep:
+        """A question by id (the emergency screen included); KeyError for an unknown id."""
+        if step_id == self.emergency.id:
+            return self.emergency
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+    def after(self, step_id: str) -> CheckStep | None:
+        """The question that follows `step_id`; None after the last one."""
+        order = [self.emergency, *self.steps]
+        index = [step.id for step in order].index(step_id)
+        return order[index + 1] if index + 1 < len(order) else None
+
+
+@dataclass(frozen=True)
 class Content:
     """The loaded knowledge base, indexed for the handlers."""
 
@@ -97,6 +168,7 @@ class Content:
     messages: Messages
     _by_id: Mapping[str, Entry | Overview] = field(repr=False)
     _by_phrase: Mapping[tuple[str, str], Entry] = field(repr=False)
+    check: SymptomCheck | None = None
 
     def get(self, item_id: str) -> Entry | Overview:
         """Look an entry or overview up by id; KeyError for an id no file defines."""
@@ -111,6 +183,17 @@ class Content:
 
     def kind_of(self, item_id: str) -> Kind:
         return self.kinds[self.get(item_id).kind]
+
+    def vocabulary(self, kind: str) -> tuple[Entry, ...] | tuple[Word, ...]:
+        """The slot values a kind stands for: a topic kind's entries, or the check's answers.
+
+        KeyError for a kind no file defines.
+        """
+        if kind in self.kinds:
+            return self.kinds[kind].entries
+        if self.check is not None and kind == self.check.answer_kind:
+            return self.check.answers
+        raise KeyError(kind)
 
     def __iter__(self) -> Iterator[Entry]:
         for kind in self.kinds.values():
@@ -287,6 +370,99 @@ def _parse_messages(path: Path) -> Messages:
     return Messages(clean, clean_locales, tuple(acronyms), default)
 
 
+def _parse_step(check: _Checker, raw: Any, what: str, needs_sign: bool) -> CheckStep:
+    raw = check.mapping(raw, what)
+    item = raw.get("id") if isinstance(raw.get("id"), str) else what
+    required = {"id", "question", "reprompt"} | ({"sign", "tests"} if needs_sign else set())
+    check.keys(raw, required, required, item)
+    tests = raw.get("tests") or []
+    if needs_sign and (not isinstance(tests, list) or not tests
+                       or not all(isinstance(t, str) for t in tests)):
+        raise check.fail(raw, "'tests' must be a non-empty list of test ids", item)
+    return CheckStep(
+        id=check.identifier(raw, item),
+        question=check.text(raw, "question", item),
+        reprompt=check.text(raw, "reprompt", item),
+        sign=check.text(raw, "sign", item) if needs_sign else None,
+        tests=tuple(tests),
+    )
+
+
+def _parse_words(check: _Checker, raw: Any) -> tuple[str, tuple[Word, ...], dict[str, str]]:
+    raw = check.mapping(raw, "'answers'")
+    check.keys(raw, {"kind", "values"}, {"kind", "values"}, "answers")
+    kind = raw["kind"]
+    if not isinstance(kind, str) or not _ID.match(kind):
+        raise check.fail(raw, "'kind' must be lowercase letters, digits and underscores",
+                         "answers")
+    if not isinstance(raw["values"], list):
+        raise check.fail(raw, "'values' must be a list", "answers")
+    words: list[Word] = []
+    by_phrase: dict[str, str] = {}
+    for value in raw["values"]:
+        value = check.mapping(value, "an answer")
+        item = value.get("id") if isinstance(value.get("id"), str) else None
+        check.keys(value, {"id", "name"}, {"id", "name", "synonyms"}, item)
+        synonyms = value.get("synonyms") or []
+        if not isinstance(synonyms, list) or not all(isinstance(s, str) and s for s in synonyms):
+            raise check.fail(value, "'synonyms' must be a list of words", item)
+        word = Word(check.identifier(value, item), check.text(value, "name", item),
+                    tuple(" ".join(s.split()) for s in synonyms))
+        for phrase in (word.name, *word.synonyms):
+            said = normalise(phrase)
+            if said in by_phrase:
+                raise check.fail(value, f"says '{phrase}', already said for '{by_phrase[said]}'",
+                                 word.id)
+            by_phrase[said] = word.id
+        words.append(word)
+    if sorted(w.id for w in words) != sorted(_CHECK_ANSWERS):
+        raise check.fail(raw, f"'values' must be exactly the ids {', '.join(_CHECK_ANSWERS)}",
+                         "answers")
+    return kind, tuple(words), by_phrase
+
+
+def _parse_check(path: Path) -> SymptomCheck:
+    """The symptom check file: answer words, the emergency screen, the steps, the outcomes."""
+    check = _Checker(path.name)
+    raw = check.mapping(_read(path), "the file")
+    check.keys(raw, _CHECK_KEYS, _CHECK_KEYS, None)
+    answer_kind, answers, by_phrase = _parse_words(check, raw["answers"])
+    emergency = _parse_step(check, raw["emergency"], "'emergency'", needs_sign=False)
+    steps_raw = raw["steps"]
+    if not isinstance(steps_raw, list) or not 1 <= len(steps_raw) <= _CHECK_MAX_STEPS:
+        raise check.fail(raw, f"'steps' must list one to {_CHECK_MAX_STEPS} questions")
+    steps = tuple(_parse_step(check, step, "a step", needs_sign=True) for step in steps_raw)
+    seen = {emergency.id}
+    for step, step_raw in zip(steps, steps_raw, strict=True):
+        if step.id in seen:
+            raise check.fail(step_raw, "id already used by another question", step.id)
+        seen.add(step.id)
+    outcomes_raw = check.mapping(raw["outcomes"], "'outcomes'")
+    check.keys(outcomes_raw, set(_CHECK_OUTCOMES), set(_CHECK_OUTCOMES), "outcomes")
+    outcomes: dict[str, CheckOutcome] = {}
+    for name in _CHECK_OUTCOMES:
+        outcome = check.mapping(outcomes_raw[name], f"outcome '{name}'", name)
+        check.keys(outcome, {"title", "speech", "card"}, {"title", "speech", "card"}, name)
+        outcomes[name] = CheckOutcome(check.text(outcome, "title", name),
+                                      check.text(outcome, "speech", name),
+                                      check.text(outcome, "card", name))
+    return SymptomCheck(path.name, answer_kind, answers, emergency, steps, outcomes, by_phrase)
+
+
+def _link_check(check: SymptomCheck, kinds: Mapping[str, Kind],
+                by_id: Mapping[str, Entry | Overview]) -> None:
+    """The check names tests by id and its answers become a slot kind: both must fit the rest."""
+    if check.answer_kind in kinds:
+        raise ContentError(f"{check.source}: answers kind '{check.answer_kind}' is also defined "
+                           f"in {kinds[check.answer_kind].source}")
+    for step in check.steps:
+        for test in step.tests:
+            item = by_id.get(test)
+            if not isinstance(item, Entry) or item.kind != _CHECK_TEST_KIND:
+                raise ContentError(f"{check.source}: entry '{step.id}': test '{test}' is not an "
+                                   f"entry of kind '{_CHECK_TEST_KIND}'")
+
+
 def load_content(directory: Path = CONTENT_DIR) -> Content:
     """Load and validate every file, or raise ContentError naming what is wrong and where."""
     directory = Path(directory)
@@ -298,7 +474,7 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     by_id: dict[str, Entry | Overview] = {}
     by_phrase: dict[tuple[str, str], Entry] = {}
     for path in sorted(directory.glob("*.yaml")):
-        if path.name == MESSAGES_FILE:
+        if path.name in (MESSAGES_FILE, CHECK_FILE):
             continue
         kind = _parse_kind(path)
         if kind.name in kinds:
@@ -321,7 +497,12 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
                 by_phrase[key] = entry
     if not kinds:
         raise ContentError(f"no content files in {directory}")
-    return Content(kinds=kinds, messages=messages, _by_id=by_id, _by_phrase=by_phrase)
+    check = None
+    if (directory / CHECK_FILE).is_file():
+        check = _parse_check(directory / CHECK_FILE)
+        _link_check(check, kinds, by_id)
+    return Content(kinds=kinds, messages=messages, _by_id=by_id, _by_phrase=by_phrase,
+                   check=check)
 
 
 @cache

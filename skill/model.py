@@ -66,13 +66,16 @@ def load_intents(directory: Path = INTENTS_DIR) -> list[dict[str, Any]]:
 
 
 def slot_types(content: Content, mapping: dict[str, str]) -> list[dict[str, Any]]:
-    """Custom slot types, one value per content entry: id, canonical name, synonyms."""
+    """Custom slot types, one value per content entry (or check answer): id, name, synonyms."""
     types = []
     for type_name, kind in mapping.items():
-        if kind not in content.kinds:
-            raise ModelError(f"model.yaml: slot type {type_name} names unknown kind '{kind}'")
+        try:
+            vocabulary = content.vocabulary(kind)
+        except KeyError:
+            raise ModelError(f"model.yaml: slot type {type_name} names unknown kind '{kind}'"
+                             ) from None
         values = []
-        for entry in content.entries(kind):
+        for entry in vocabulary:
             name: dict[str, Any] = {"value": entry.name}
             if entry.synonyms:
                 name["synonyms"] = list(entry.synonyms)

@@ -33,24 +33,32 @@ def intent_name(handler_input: HandlerInput) -> str | None:
     return None
 
 
-def read_slot(handler_input: HandlerInput, slot_name: str, kind: str, content: Content
-              ) -> SlotValue:
-    """Resolve `slot_name` to an entry of `kind`, or say what was heard that we do not cover."""
+def resolved_ids(handler_input: HandlerInput, slot_name: str) -> tuple[list[object], str | None]:
+    """The value ids Alexa's entity resolution matched for `slot_name`, and the words heard."""
     request = handler_input.request_envelope.request
     slots = getattr(getattr(request, "intent", None), "slots", None)
     slot = slots.get(slot_name) if isinstance(slots, dict) else None
     heard = getattr(slot, "value", None)
     heard = heard.strip() if isinstance(heard, str) and heard.strip() else None
+    ids: list[object] = []
     resolutions = getattr(getattr(slot, "resolutions", None), "resolutions_per_authority", None)
     for authority in resolutions or ():
         status = getattr(getattr(authority, "status", None), "code", None)
         if getattr(status, "value", status) != ER_SUCCESS_MATCH:
             continue
         for wrapper in authority.values or ():
-            entry_id = getattr(getattr(wrapper, "value", None), "id", None)
-            entry = _entry(content, entry_id, kind)
-            if entry:
-                return SlotValue(entry, heard)
+            ids.append(getattr(getattr(wrapper, "value", None), "id", None))
+    return ids, heard
+
+
+def read_slot(handler_input: HandlerInput, slot_name: str, kind: str, content: Content
+              ) -> SlotValue:
+    """Resolve `slot_name` to an entry of `kind`, or say what was heard that we do not cover."""
+    ids, heard = resolved_ids(handler_input, slot_name)
+    for entry_id in ids:
+        entry = _entry(content, entry_id, kind)
+        if entry:
+            return SlotValue(entry, heard)
     if heard:
         return SlotValue(content.find(kind, heard), heard)
     return SlotValue()

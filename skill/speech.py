@@ -9,16 +9,21 @@ It imports nothing from the ASK SDK, so it is tested and benchmarked on its own.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from skill.content import Content, Entry, Overview
+from skill.content import CheckStep, Content, Entry, Overview, SymptomCheck
 
 LIST_PAGE = 3  # never speak more than three list items without offering the rest
 
 # A follow-up says what "more" / "yes" continues with; it travels in the session attributes.
 MORE = "more"  # {"more": item_id}: speak the entry's `more` text
 LIST = "list"  # {"list": overview_id, "offset": n}: speak the next page of the overview's list
+CHECK = "check"  # {"check": step_id}: the symptom check waits for the answer to this question
+
+# What a person answered in the symptom check (content/symptom_check.yaml answer ids).
+YES, NO, UNSURE = "yes", "no", "unsure"
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,93 @@ class Speaker:
             topic=tip.id,
         )
 
+    # --- the symptom check ("Should I worry?") ---------------------------------------------------
+    #
+    # Every question carries {"check": step_id} as its follow-up, so the next "yes" answers it and
+    # anything else said in between (a topic answer) lets it lapse. Every way the check ends says
+    # what to do next: call emergency services, or see a doctor; then the not-medical-advice line.
+
+    @property
+    def check(self) -> SymptomCheck:
+        if self.content.check is None:
+            raise LookupError("the content has no symptom check")
+        return self.content.check
+
+    def check_start(self) -> Answer:
+        """The opening: what the check is, then always the emergency screen first."""
+        return self.check_ask(self.check.emergency.id, "check_intro")
+
+    def check_ask(self, step_id: str, lead: str | None = None) -> Answer:
+        """Ask (or ask again) one question, after a line of the skill's own (help, repeat...)."""
+        step = self.check.step(step_id)
+        return self._check_question(step, self.say(lead) if lead else None)
+
+    def check_next(self, step_id: str, answered: str) -> Answer:
+        """Acknowledge an answer ("not sure" is said to count as yes), then ask `step_id`."""
+        step = self.check.step(step_id)
+        noted = self.say("check_noted_unsure" if answered == UNSURE else "check_noted")
+        last = step.id == self.check.steps[-1].id
+        return self._check_question(step, _join(noted, self.say(
+            "check_last" if last else "check_next")))
+
+    def check_emergency(self, unsure: bool) -> Answer:
+        """A yes (or a not sure) to the emergency screen: call now; the check ends here."""
+        outcome = self.check.outcomes["emergency"]
+        if unsure:
+            speech = _join(self.say("check_emergency_unsure"), outcome.speech,
+                           self.say("check_emergency_unsure_doctor"))
+        else:
+            speech = _join(self.say("check_emergency_yes"), outcome.speech)
+        disclaimer = self.say("check_not_medical_advice")
+        return Answer(speech=_join(speech, disclaimer), reprompt=None, title=outcome.title,
+                      card=_join(self.say("emergency_card"), outcome.card, disclaimer))
+
+    def check_outcome(self, yes: Collection[str], unsure: Collection[str]) -> Answer:
+        """The end of the check: why a doctor is advised (never what the person has), or why the
+        twitching is probably harmless and when to see a doctor anyway."""
+        flagged = [step for step in self.check.steps if step.id in yes or step.id in unsure]
+        disclaimer = self.say("check_not_medical_advice")
+        if not flagged:
+            outcome = self.check.outcomes["no_signs"]
+            return Answer(speech=_join(outcome.speech, disclaimer), reprompt=None,
+                          title=outcome.title, card=_join(outcome.card, disclaimer))
+        outcome = self.check.outcomes["see_doctor"]
+        tests = [self.content.get(test).name for test in _interleave(flagged)]
+        signs = [step.sign or step.id for step in flagged]
+        speech = _join(
+            outcome.speech,
+            self._check_reason("check_reason_yes", [s for s in flagged if s.id in yes]),
+            self._check_reason("check_reason_unsure",
+                               [s for s in flagged if s.id in unsure and s.id not in yes]),
+            self.say("check_tests", tests=spoken_list(tests[:LIST_PAGE])),
+            disclaimer)
+        card = _join(outcome.card, self.say("check_card_signs", signs=spoken_list(signs)),
+                     self.say("check_card_tests", tests=spoken_list(tests)), disclaimer)
+        return Answer(speech=speech, reprompt=None, title=outcome.title, card=card)
+
+    def check_stopped(self) -> Answer:
+        """Stopping part-way still leaves the person with the doctor advice."""
+        return Answer(_join(self.say("check_stopped"), self.say("doctor_pointer"),
+                            self.say("check_not_medical_advice"), self.say("goodbye")), None)
+
+    def check_paused(self, declined: bool = False) -> Answer:
+        """With a check set aside for another question: how to go back to it."""
+        return Answer(_join(self.say("check_noted") if declined else None,
+                            self.say("check_paused")), self.say("check_paused_reprompt"))
+
+    def _check_question(self, step: CheckStep, lead: str | None) -> Answer:
+        return Answer(speech=_join(lead, step.question), reprompt=step.reprompt,
+                      follow_up={CHECK: step.id})
+
+    def _check_reason(self, key: str, steps: list[CheckStep]) -> str | None:
+        """'You mentioned a and b.': at most three signs named, the count when there are more."""
+        if not steps:
+            return None
+        signs = [step.sign or step.id for step in steps]
+        if len(signs) > LIST_PAGE:
+            return self.say(f"{key}_many", count=len(signs), signs=spoken_list(signs[:LIST_PAGE]))
+        return self.say(key, signs=spoken_list(signs))
+
     # --- the shared shapes ----------------------------------------------------------------------
 
     def _safe(self, item: Entry | Overview, text: str, closing: str | None, reprompt: str,
@@ -159,6 +251,17 @@ class Speaker:
             closing, follow, reprompt = self.say("list_done"), None, "anything_else"
         text = _join(overview.speech, listing) if first else listing
         return self._safe(overview, text, closing, reprompt, follow, first)
+
+
+def _interleave(steps: list[CheckStep]) -> list[str]:
+    """Test ids, the most telling test of each flagged sign first, then the next ones, no
+    repeats: whichever three are spoken, each sign's own test is among them when it can be."""
+    ordered: list[str] = []
+    for rank in range(max(len(step.tests) for step in steps)):
+        for step in steps:
+            if rank < len(step.tests) and step.tests[rank] not in ordered:
+                ordered.append(step.tests[rank])
+    return ordered
 
 
 # --- SSML ---------------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """Every handler, in the order the SDK tries them: the first whose can_handle says yes answers.
 
 Specific before general: Alexa's name-free check and screen touches (request types of their own,
-kept ahead of any catch-all), topic questions, then conversation moves (more / yes / no / repeat),
-then the built-ins, then the catch-all for intents this skill does not know.
+kept ahead of any catch-all), topic questions, then the symptom check (whose questions take yes /
+no / help / repeat / start over / stop while they wait for an answer), then conversation moves
+(more / yes / no / repeat), then the built-ins, then the catch-all for intents this skill does
+not know.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from skill.handlers.daily_tip import DailyTipHandler
 from skill.handlers.errors import ApologiseOnError
 from skill.handlers.name_free import CanFulfillHandler
 from skill.handlers.screens import TouchHandler
+from skill.handlers.symptom_check import CHECK_HANDLERS
 from skill.handlers.topics import TOPIC_HANDLERS
 
 
@@ -24,6 +27,7 @@ def request_handlers() -> list[AbstractRequestHandler]:
         TouchHandler(),
         *TOPIC_HANDLERS,
         DailyTipHandler(),
+        *CHECK_HANDLERS,
         *CONVERSATION_HANDLERS,
         *BUILTIN_HANDLERS,
         UnknownIntentHandler(),
