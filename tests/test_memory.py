@@ -130,6 +130,7 @@ def test_forget_me_with_nothing_stored(remembering, replay):
         reply = run("memory_forget_me")
         assert reply.speech.startswith("I don't have anything stored about you")
         assert "follow_up" not in reply.attributes
+    assert replay("memory_forget_yes").speech.startswith("I don't have anything stored")
 
 
 class DownStore(SQLitePersistenceAdapter):

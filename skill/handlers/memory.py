@@ -107,8 +107,10 @@ class ForgetConfirmedHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         speak = speaker(handler_input)
+        if store_status(handler_input) == "none":
+            return reply(handler_input, speak.message("forget_nothing_stored"))
         had_reminder = bool(user_record(handler_input).get("reminder"))
-        if not forget(handler_input):
+        if not forget(handler_input):  # deleting is tried even if reading failed: it was asked
             return reply(handler_input, speak.message("forget_failed"))
         attributes = session(handler_input)
         for key in (TOPIC, TODAY):
