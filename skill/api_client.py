@@ -10,6 +10,7 @@ Lambda cold start should not pay for what it does not use.
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
@@ -38,14 +39,15 @@ class TimedApiClient(ApiClient):
                  read_timeout: float = READ_TIMEOUT, allow_loopback_http: bool = False) -> None:
         self.timeout = (connect_timeout, read_timeout)
         self.allow_loopback_http = allow_loopback_http
-        self._session: Any = None
+        self._local = threading.local()   # one connection pool per thread (the web service)
 
     def _http(self) -> Any:
-        if self._session is None:
+        session = getattr(self._local, "session", None)
+        if session is None:
             import requests  # deferred: only turns that call an Alexa API pay for it
 
-            self._session = requests.Session()
-        return self._session
+            session = self._local.session = requests.Session()
+        return session
 
     def _check_url(self, url: str) -> None:
         from urllib.parse import urlsplit
