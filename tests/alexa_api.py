@@ -28,7 +28,9 @@ TIMEOUT = "timeout"   # an answer that makes the call time out
 
 
 def error_body(status: int) -> dict[str, str]:
-    return {"code": f"HTTP_{status}", "message": f"simulated {status}"}
+    """An error body both the Settings and the Reminders API models accept."""
+    code = "INVALID_TOKEN" if status in (401, 403) else "UNKNOWN_ERROR"
+    return {"code": code, "message": f"simulated {status}"}
 
 
 @dataclass

@@ -102,3 +102,24 @@ def test_starting_the_skill_does_not_import_requests():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout.strip()
     assert out == "False"
+
+
+@pytest.mark.parametrize(("status", "kind"), [
+    (401, "unauthorized"), (403, "forbidden"), (404, "not_found"), (429, "throttled"),
+    (500, "server"), (503, "server"), (400, "failed"), (None, "failed")])
+def test_failures_are_named_by_status(status, kind):
+    from ask_sdk_model.services import ServiceException
+
+    assert failure(ServiceException("x", status, None, None)) == kind
+
+
+def test_a_time_out_wrapped_by_the_sdk_is_still_a_time_out():
+    from ask_sdk_model.services import ServiceException
+
+    try:
+        try:
+            raise ApiTimeout("slow")
+        except ApiTimeout as error:   # what BaseServiceClient does: raise inside the except
+            raise ServiceException(f"Call to service failed: {error}", 500, None, None)  # noqa: B904
+    except ServiceException as wrapped:
+        assert failure(wrapped) == "timeout"
