@@ -13,10 +13,13 @@ from typing import Any
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope
+from ask_sdk_model.services import ApiClient
 
+from skill.api_client import TimedApiClient
 from skill.config import Settings
 from skill.content import get_content
 from skill.handlers import exception_handlers, request_handlers
+from skill.handlers.memory import RememberTopic
 from skill.interceptors import LogRequest
 from skill.state import SaveUserRecord, persistence_adapter
 
@@ -26,17 +29,24 @@ log = logging.getLogger(__name__)
 _LAST_RESORT = "Sorry, something went wrong. Please try again."
 
 
-def build_skill(settings: Settings | None = None) -> CustomSkill:
-    """Assemble the skill: content checked first, so broken YAML fails here, loudly."""
+def build_skill(settings: Settings | None = None, api_client: ApiClient | None = None
+                ) -> CustomSkill:
+    """Assemble the skill: content checked first, so broken YAML fails here, loudly.
+
+    `api_client` carries the calls to the Alexa APIs (time zone, reminders); by default one
+    with a time-out. Tests pass a fake, or one pointed at a server on this machine.
+    """
     settings = settings or Settings.from_env()
     get_content()
-    builder = CustomSkillBuilder(persistence_adapter=persistence_adapter(settings))
+    builder = CustomSkillBuilder(persistence_adapter=persistence_adapter(settings),
+                                 api_client=api_client or TimedApiClient())
     builder.skill_id = settings.skill_id
     for handler in request_handlers():
         builder.add_request_handler(handler)
     for handler in exception_handlers():
         builder.add_exception_handler(handler)
     builder.add_global_request_interceptor(LogRequest())
+    builder.add_global_response_interceptor(RememberTopic())   # before the record is saved
     builder.add_global_response_interceptor(SaveUserRecord())
     return builder.create()
 

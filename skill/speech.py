@@ -115,9 +115,10 @@ class Speaker:
         examples = spoken_list([self.content.get(i).name for i in ids[:LIST_PAGE]])
         return self.message("not_covered", "not_covered_reprompt", heard=heard, examples=examples)
 
-    def tip(self, tip: Entry) -> Answer:
+    def tip(self, tip: Entry, intro: str = "tip_intro") -> Answer:
+        """A prevention tip; `intro` names the line that opens it (today's, or another one)."""
         return Answer(
-            speech=_join(self.say("tip_intro"), tip.speech, self.say("anything_else")),
+            speech=_join(self.say(intro), tip.speech, self.say("anything_else")),
             reprompt=self.say("anything_else"),
             title=self.say("tip_card_title"),
             card=tip.card,

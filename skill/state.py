@@ -158,3 +158,15 @@ class SaveUserRecord(AbstractResponseInterceptor):
             handler_input.attributes_manager.save_persistent_attributes()
         except Exception as error:
             log.error("could not save a user record: %s", error)
+
+
+def store_status(handler_input: HandlerInput) -> str:
+    """ "none" (no store configured), "down" (configured but unreadable) or "ok".
+
+    Lets a handler tell "I keep nothing about you" apart from "I cannot reach what I keep".
+    """
+    manager = handler_input.attributes_manager
+    if getattr(manager, "_persistence_adapter", None) is None:
+        return "none"
+    user_record(handler_input)
+    return "ok" if manager.request_attributes.get(_LOADED) is True else "down"

@@ -8,6 +8,7 @@ two days running: consecutive days land on consecutive positions of the list.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 from datetime import date
 
 from skill.content import Entry
@@ -19,3 +20,38 @@ def tip_of_the_day(tips: tuple[Entry, ...], user_id: str, day: date) -> Entry:
         raise ValueError("there are no tips to choose from")
     offset = zlib.crc32(user_id.encode("utf-8"))
     return tips[(day.toordinal() + offset) % len(tips)]
+
+
+def daily_tip(tips: tuple[Entry, ...], user_id: str, day: date,
+              heard_yesterday: Sequence[str] = ()) -> Entry:
+    """The user's tip for `day`, stepping past tips they already heard the day before.
+
+    `heard_yesterday` starts with yesterday's daily tip (when known). The tip is never yesterday's
+    daily tip: if every tip was heard yesterday, the first one that was not yesterday's is taken.
+    """
+    first = tip_of_the_day(tips, user_id, day)
+    start = tips.index(first)
+    rotation = [tips[(start + step) % len(tips)] for step in range(len(tips))]
+    for tip in rotation:
+        if tip.id not in heard_yesterday:
+            return tip
+    yesterday = heard_yesterday[0] if heard_yesterday else None
+    return next((tip for tip in rotation if tip.id != yesterday), first)
+
+
+def another_tip(tips: tuple[Entry, ...], user_id: str, day: date, daily_id: str,
+                heard: Sequence[str]) -> Entry | None:
+    """A tip not heard today, following today's tip in the user's rotation; None if none is left.
+
+    Today's daily tip is never offered as "another" one: it stays the daily tip.
+    """
+    if not tips:
+        raise ValueError("there are no tips to choose from")
+    start = next((i for i, tip in enumerate(tips) if tip.id == daily_id),
+                 tips.index(tip_of_the_day(tips, user_id, day)))
+    skip = {daily_id, *heard}
+    for step in range(1, len(tips) + 1):
+        tip = tips[(start + step) % len(tips)]
+        if tip.id not in skip:
+            return tip
+    return None

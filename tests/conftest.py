@@ -13,6 +13,7 @@ import pytest
 
 from skill.app import build_skill, handle_event
 from skill.config import Settings
+from tests.alexa_api import FakeAlexaApi
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _TAG = re.compile(r"<[^>]+>")
@@ -73,12 +74,12 @@ def load_fixture(name: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def skill():
-    return build_skill(Settings())
+    # No store, and Alexa APIs that refuse every call (as with no permission): never the network.
+    return build_skill(Settings(), api_client=FakeAlexaApi())
 
 
-@pytest.fixture
-def replay(skill):
-    """replay("cause_coffee") -> Reply: the recorded request through the Lambda entry path."""
+def replayer(skill):
+    """A replay function for `skill`."""
 
     def run(name_or_envelope: str | dict[str, Any], **session_attributes: Any) -> Reply:
         envelope = (load_fixture(name_or_envelope) if isinstance(name_or_envelope, str)
@@ -89,3 +90,26 @@ def replay(skill):
         return Reply(handle_event(skill, envelope))
 
     return run
+
+
+@pytest.fixture
+def replay(skill):
+    """replay("cause_coffee") -> Reply: the recorded request through the Lambda entry path."""
+    return replayer(skill)
+
+
+@pytest.fixture
+def alexa_api():
+    """The Alexa APIs as a recording fake; tests say how each call is answered."""
+    return FakeAlexaApi()
+
+
+@pytest.fixture
+def store_path(tmp_path):
+    return tmp_path / "users.sqlite3"
+
+
+@pytest.fixture
+def remembering(store_path, alexa_api):
+    """replay() through a skill that keeps user records (SQLite under tmp_path)."""
+    return replayer(build_skill(Settings(state_path=str(store_path)), api_client=alexa_api))

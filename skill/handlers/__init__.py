@@ -13,9 +13,11 @@ from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractR
 
 from skill.handlers.builtins import BUILTIN_HANDLERS, UnknownIntentHandler
 from skill.handlers.conversation import CONVERSATION_HANDLERS
-from skill.handlers.daily_tip import DailyTipHandler
+from skill.handlers.daily_tip import AnotherTipHandler, DailyTipHandler
 from skill.handlers.errors import ApologiseOnError
+from skill.handlers.memory import MEMORY_HANDLERS, WelcomeHandler
 from skill.handlers.name_free import CanFulfillHandler
+from skill.handlers.reminders import REMINDER_HANDLERS
 from skill.handlers.screens import TouchHandler
 from skill.handlers.symptom_check import CHECK_HANDLERS
 from skill.handlers.topics import TOPIC_HANDLERS
@@ -28,6 +30,10 @@ def request_handlers() -> list[AbstractRequestHandler]:
         *TOPIC_HANDLERS,
         DailyTipHandler(),
         *CHECK_HANDLERS,
+        AnotherTipHandler(),
+        *MEMORY_HANDLERS,      # their yes/no (forget me?) go ahead of the general yes/no
+        *REMINDER_HANDLERS,    # likewise for "what time?"
+        WelcomeHandler(),      # launch: welcome back for a returning user
         *CONVERSATION_HANDLERS,
         *BUILTIN_HANDLERS,
         UnknownIntentHandler(),

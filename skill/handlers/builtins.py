@@ -1,4 +1,4 @@
-"""The requests every skill must answer: launch, help, stop, fallback, session end."""
+"""The requests every skill must answer: help, stop, fallback, session end (launch: memory.py)."""
 
 from __future__ import annotations
 
@@ -6,22 +6,12 @@ import logging
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import IntentRequest, LaunchRequest, Response, SessionEndedRequest
+from ask_sdk_model import IntentRequest, Response, SessionEndedRequest
 
 from skill.reply import reply, speaker
 from skill.slots import intent_name
 
 log = logging.getLogger(__name__)
-
-
-class LaunchHandler(AbstractRequestHandler):
-    """ "Open muscle twitch guide"."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return isinstance(handler_input.request_envelope.request, LaunchRequest)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return reply(handler_input, speaker(handler_input).message("welcome", "welcome_reprompt"))
 
 
 class MessageHandler(AbstractRequestHandler):
@@ -67,7 +57,6 @@ class SessionEndedHandler(AbstractRequestHandler):
 
 
 BUILTIN_HANDLERS: list[AbstractRequestHandler] = [
-    LaunchHandler(),
     MessageHandler(("AMAZON.HelpIntent",), "help", "help_reprompt"),
     MessageHandler(("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent"),
                    "goodbye", None),

@@ -1,0 +1,76 @@
+"""The user's own date and time: "today" is the listener's today, not the server's.
+
+The time zone comes from the Alexa Settings API (the device's System.timeZone, through the SDK's
+UPS service client). When that is not possible (no API token, no device, permission, throttling, a
+time-out, a zone name this machine does not know), the request's own timestamp in UTC is used: the
+answer is still sensible, at worst a few hours early or late around midnight. A lookup is made at
+most once per session; its outcome (even a failure) is kept in the session attributes.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, tzinfo
+
+from ask_sdk_core.handler_input import HandlerInput
+
+from skill.api_client import failure
+from skill.reply import session
+
+log = logging.getLogger(__name__)
+
+TIME_ZONE = "time_zone"  # session attribute: the zone name, or "" when it could not be learned
+
+
+def request_time(handler_input: HandlerInput) -> datetime:
+    """When the request was made (Alexa's timestamp, in UTC); now if the request lacks one."""
+    stamp = getattr(handler_input.request_envelope.request, "timestamp", None)
+    if isinstance(stamp, datetime):
+        return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+    return datetime.now(UTC)
+
+
+def _zone(name: object) -> tzinfo | None:
+    if not isinstance(name, str) or not name:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        log.warning("unknown time zone name from the Settings API")
+        return None
+
+
+def _ask_settings_api(handler_input: HandlerInput) -> str | None:
+    factory = handler_input.service_client_factory
+    system = getattr(handler_input.request_envelope.context, "system", None)
+    device_id = getattr(getattr(system, "device", None), "device_id", None)
+    if factory is None or not device_id or not getattr(system, "api_access_token", None):
+        return None
+    try:
+        name = factory.get_ups_service().get_system_time_zone(device_id)
+    except Exception as error:  # the SDK raises ServiceException; a bad body, ValueError
+        log.warning("time zone unavailable (%s); using UTC", failure(error))
+        return None
+    return name if isinstance(name, str) else None
+
+
+def time_zone_name(handler_input: HandlerInput) -> str | None:
+    """The device's IANA time zone name, or None when it cannot be learned."""
+    attributes = session(handler_input)
+    cached = attributes.get(TIME_ZONE)
+    if isinstance(cached, str):
+        return cached or None
+    name = _ask_settings_api(handler_input)
+    if _zone(name) is None:
+        name = None
+    attributes[TIME_ZONE] = name or ""
+    return name
+
+
+def local_now(handler_input: HandlerInput) -> datetime:
+    """The moment of the request on the user's own clock (UTC when the zone is unknown)."""
+    moment = request_time(handler_input)
+    zone = _zone(time_zone_name(handler_input))
+    return moment.astimezone(zone) if zone else moment.astimezone(UTC)

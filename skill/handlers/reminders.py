@@ -1,0 +1,264 @@
+"""The daily reminder: set it ("remind me every day at 8 am"), ask about it, cancel it.
+
+Without the reminders permission the skill asks for it the way Alexa expects: by voice with the
+AskFor Connections.SendRequest directive, whose answer comes back as a Connections.Response (or a
+SessionResumedRequest), and with a permission card in the Alexa app when voice consent is not
+possible or the Reminders API refuses (401/403). Every API failure gets its own spoken answer, and
+the user's record changes only after the API said yes.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response, SessionResumedRequest
+
+from skill import reminders
+from skill.api_client import failure
+from skill.clock import TIME_ZONE, local_now, request_time
+from skill.reminders import ClockTime
+from skill.reply import pending_follow_up, reply, session, speaker
+from skill.slots import intent_name
+from skill.speech import Answer
+from skill.state import remember, user_record
+
+log = logging.getLogger(__name__)
+
+AWAITING = "reminder"          # follow_up: {"reminder": "time"} while "what time?" is open
+VOICE_CONSENT_FAILED = "voice_consent_failed"   # session: AskFor came back with an error
+TOKEN_PREFIX = "daily_reminder@"                # AskFor token: "daily_reminder@08:00"
+ERROR_MESSAGES = {"timeout": "reminder_error_timeout", "throttled": "reminder_error_throttled",
+                  "server": "reminder_error_server"}
+
+
+def _slot_value(handler_input: HandlerInput, name: str) -> str | None:
+    slots = getattr(getattr(handler_input.request_envelope.request, "intent", None), "slots", None)
+    value = getattr(slots.get(name), "value", None) if isinstance(slots, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def _awaiting_time(handler_input: HandlerInput) -> bool:
+    follow = pending_follow_up(handler_input)
+    return bool(follow) and follow.get(AWAITING) == "time"
+
+
+def _ask_time(handler_input: HandlerInput, key: str = "reminder_ask_time") -> Response:
+    speak = speaker(handler_input)
+    return reply(handler_input, Answer(speak.say(key), speak.say("reminder_ask_time_reprompt"),
+                                       follow_up={AWAITING: "time"}))
+
+
+def _error(handler_input: HandlerInput, error: Exception) -> Response:
+    """The spoken answer for a failed Reminders API call; 401/403 mean the permission is gone."""
+    kind = failure(error)
+    log.warning("reminders API call failed: %s", kind)
+    if kind in ("unauthorized", "forbidden"):
+        return _permission_card(handler_input, "reminder_permission_card")
+    speak = speaker(handler_input)
+    return reply(handler_input, speak.message(ERROR_MESSAGES.get(kind, "reminder_error_failed")))
+
+
+def _permission_card(handler_input: HandlerInput, key: str) -> Response:
+    from ask_sdk_model.ui import AskForPermissionsConsentCard
+
+    response = reply(handler_input, speaker(handler_input).message(key))
+    response.card = AskForPermissionsConsentCard(permissions=[reminders.SCOPE])
+    return response
+
+
+def _ask_permission(handler_input: HandlerInput, at: ClockTime) -> Response:
+    """Voice consent (AskFor) where it can work, else the permission card."""
+    if session(handler_input).get(VOICE_CONSENT_FAILED):
+        return _permission_card(handler_input, "reminder_permission_card")
+    from ask_sdk_model.interfaces.connections import SendRequestDirective
+
+    handler_input.response_builder.add_directive(SendRequestDirective(
+        name="AskFor",
+        payload={"@type": "AskForPermissionsConsentRequest", "@version": "2",
+                 "permissionScopes": [{"permissionScope": reminders.SCOPE,
+                                       "consentLevel": "ACCOUNT"}]},
+        token=f"{TOKEN_PREFIX}{at}"))
+    response = reply(handler_input, Answer(speaker(handler_input).say("reminder_permission_voice"),
+                                           None))
+    response.should_end_session = None  # Alexa takes the turn; the session resumes after it
+    return response
+
+
+def _set(handler_input: HandlerInput, at: ClockTime) -> Response:
+    """Create (or move) the daily reminder; the record changes only once the API agreed."""
+    speak = speaker(handler_input)
+    record = user_record(handler_input)
+    stored = record.get(reminders.RECORD_KEY)
+    token = stored.get("token") if isinstance(stored, dict) else None
+    # The zone only if this session already looked it up: without a zone id the Reminders API
+    # uses the device's own zone, so the turn saves a Settings API call (and its time-out).
+    zone = session(handler_input).get(TIME_ZONE) or None
+    locale = getattr(handler_input.request_envelope.request, "locale", None) or "en-US"
+    now = local_now(handler_input) if zone else request_time(handler_input)
+    request = reminders.reminder_request(at, now, zone, locale, speak.say("reminder_text"))
+    try:
+        alert_token = reminders.save(handler_input, request, token)
+    except Exception as error:
+        return _error(handler_input, error)
+    remember(handler_input, **{reminders.RECORD_KEY: {"token": alert_token, "time": str(at)}})
+    return reply(handler_input, speak.message("reminder_set", time=at.spoken()))
+
+
+class SetReminderHandler(AbstractRequestHandler):
+    """ "Remind me every day at 8 am", or the time given after "what time?"."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        name = intent_name(handler_input)
+        return name == "SetReminderIntent" or (
+            name == "ReminderTimeIntent" and _awaiting_time(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        value = _slot_value(handler_input, "Time")
+        at = ClockTime.parse(value)
+        if at is None:
+            return _ask_time(handler_input, "reminder_ask_clock_time" if value
+                             else "reminder_ask_time")
+        if not reminders.has_permission(handler_input):
+            return _ask_permission(handler_input, at)
+        return _set(handler_input, at)
+
+
+class ReminderTimeWithoutQuestionHandler(AbstractRequestHandler):
+    """A bare time ("eight a m") when no reminder question is open: say how to set one."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return intent_name(handler_input) == "ReminderTimeIntent"
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return reply(handler_input, speaker(handler_input).message("reminder_how_to"))
+
+
+class ReminderTimeYesNoHandler(AbstractRequestHandler):
+    """ "Yes" or "no" while "what time?" is open: Alexa sends those to Yes/No, not to the time."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return intent_name(handler_input) in ("AMAZON.YesIntent", "AMAZON.NoIntent") and \
+            _awaiting_time(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        if intent_name(handler_input) == "AMAZON.YesIntent":
+            return _ask_time(handler_input, "reminder_ask_time_again")
+        return reply(handler_input, speaker(handler_input).message("reminder_not_set"))
+
+
+def _consent_outcome(handler_input: HandlerInput) -> tuple[str, str | None, str | None] | None:
+    """(status code, consent status, token) from a Connections.Response or SessionResumed."""
+    request = handler_input.request_envelope.request
+    if getattr(request, "object_type", None) == "Connections.Response" and \
+            getattr(request, "name", None) == "AskFor":
+        payload = request.payload if isinstance(request.payload, dict) else {}
+        code = str(getattr(request.status, "code", "") or "")
+        return code, payload.get("status"), request.token
+    if isinstance(request, SessionResumedRequest):
+        cause = request.cause
+        if getattr(cause, "object_type", None) != "ConnectionCompleted":
+            return None
+        result = cause.result if isinstance(getattr(cause, "result", None), dict) else {}
+        return str(getattr(cause.status, "code", "") or ""), _result_status(result), cause.token
+    return None
+
+
+def _result_status(result: dict[str, Any]) -> str | None:
+    """ACCEPTED / DENIED / NOT_ANSWERED from a consent task's result, in either shape Alexa uses.
+
+    The result names a `status` directly, or lists `permissionScopes` each with a
+    `permissionStatus` (GRANTED or DENIED).
+    """
+    if isinstance(result.get("status"), str):
+        return result["status"]
+    for scope in result.get("permissionScopes") or ():
+        if isinstance(scope, dict) and scope.get("permissionScope") == reminders.SCOPE:
+            status = scope.get("permissionStatus")
+            return {"GRANTED": "ACCEPTED", "ACCEPTED": "ACCEPTED", "DENIED": "DENIED"}.get(
+                status, "NOT_ANSWERED")
+    return None
+
+
+class PermissionAnswerHandler(AbstractRequestHandler):
+    """What the user told Alexa when asked for the reminders permission by voice."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        outcome = _consent_outcome(handler_input)
+        return outcome is not None and (outcome[2] or "").startswith(TOKEN_PREFIX)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        code, status, token = _consent_outcome(handler_input) or ("", None, None)
+        if code != "200":
+            log.warning("voice consent failed with status %s; sending a card", code)
+            session(handler_input)[VOICE_CONSENT_FAILED] = True
+            return _permission_card(handler_input, "reminder_permission_card")
+        if status == "ACCEPTED":
+            at = ClockTime.parse((token or "")[len(TOKEN_PREFIX):])
+            return _set(handler_input, at) if at else _ask_time(handler_input)
+        if status == "DENIED":
+            return reply(handler_input, speaker(handler_input).message(
+                "reminder_permission_denied"))
+        return _permission_card(handler_input, "reminder_permission_not_answered")
+
+
+class ReminderStatusHandler(AbstractRequestHandler):
+    """ "Do I have a reminder?", "when is my reminder?"."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return intent_name(handler_input) == "ReminderStatusIntent"
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        speak = speaker(handler_input)
+        if not reminders.has_permission(handler_input):
+            return reply(handler_input, speak.message("reminder_none"))
+        try:
+            on = reminders.active(handler_input)
+        except Exception as error:
+            return _error(handler_input, error)
+        times = [t for t in (reminders.reminder_time(r) for r in on) if t]
+        if not on:
+            if user_record(handler_input).get(reminders.RECORD_KEY):
+                remember(handler_input, **{reminders.RECORD_KEY: None})  # deleted in the app
+            return reply(handler_input, speak.message("reminder_none"))
+        if not times:
+            return reply(handler_input, speak.message("reminder_status_unknown_time"))
+        return reply(handler_input, speak.message("reminder_status", time=times[0].spoken()))
+
+
+class CancelReminderHandler(AbstractRequestHandler):
+    """ "Cancel my reminder": deletes this skill's reminders for the user."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return intent_name(handler_input) == "CancelReminderIntent"
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        speak = speaker(handler_input)
+        stored = user_record(handler_input).get(reminders.RECORD_KEY)
+        if not reminders.has_permission(handler_input):
+            key = "reminder_cancel_in_app" if stored else "reminder_none"
+            return reply(handler_input, speak.message(key))
+        try:
+            tokens = [t for t in (getattr(r, "alert_token", None)
+                                  for r in reminders.active(handler_input)) if t]
+            if not tokens:
+                if stored:
+                    remember(handler_input, **{reminders.RECORD_KEY: None})
+                return reply(handler_input, speak.message("reminder_none"))
+            reminders.delete(handler_input, tokens)
+        except Exception as error:
+            return _error(handler_input, error)
+        remember(handler_input, **{reminders.RECORD_KEY: None})
+        return reply(handler_input, speak.message("reminder_cancelled"))
+
+
+REMINDER_HANDLERS: list[AbstractRequestHandler] = [
+    PermissionAnswerHandler(),
+    SetReminderHandler(),
+    ReminderTimeYesNoHandler(),
+    ReminderTimeWithoutQuestionHandler(),
+    ReminderStatusHandler(),
+    CancelReminderHandler(),
+]
