@@ -26,7 +26,7 @@ import urllib.request
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from skill import certvalidator_standin
@@ -48,6 +48,9 @@ from cryptography.x509.verification import (  # noqa: E402
     Store,
     VerificationError,
 )
+
+if TYPE_CHECKING:
+    from skill.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -261,7 +264,7 @@ class AlexaRequestVerifier(AbstractVerifier):
         self._cache = _ChainCache()
 
     @classmethod
-    def from_settings(cls, settings: Any) -> AlexaRequestVerifier:
+    def from_settings(cls, settings: Settings) -> AlexaRequestVerifier:
         """The production verifier for `skill.config.Settings`."""
         return cls(load_trusted_roots(settings.trusted_roots),
                    test_cert_origin=settings.test_cert_origin)

@@ -49,7 +49,7 @@ from skill.verify import (  # noqa: E402
     validate_test_origin,
 )
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("skill.webservice")   # the same name when run as __main__
 
 HEALTH_ROUTE = "/healthz"
 DEFAULT_BIND = "127.0.0.1:8080"
@@ -180,8 +180,10 @@ def create_app(settings: Settings | None = None, *, skill: CustomSkill | None = 
         verifiers.append(SkillIdVerifier(settings.skill_id))
 
     app = Flask(__name__, static_folder=None)
-    # The SDK's own verifiers stay off: its RequestVerifier cannot run here (see
-    # skill/certvalidator_standin.py), and ours checks the timestamp with the reason logged.
+    # The SDK's own verifiers stay off. Its RequestVerifier cannot run here (see
+    # skill/certvalidator_standin.py). Its TimestampVerifier does hold normal requests to 150 s,
+    # but logs no reason (too old or in the future?) and raises TypeError, a 500, on a
+    # timestamp without a zone; ours (skill/verify.py) does neither.
     app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
     app.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
     adapter = VerifiedSkillAdapter(skill or build_skill(settings),
@@ -208,6 +210,10 @@ def _gunicorn(options: dict[str, Any]) -> Any:
         def load_config(self) -> None:
             for key, value in options.items():
                 self.cfg.set(key, value)
+            if "control_socket_disable" in self.cfg.settings:
+                # recent gunicorn (27 here) opens a control socket at one fixed path per user;
+                # unused here, and two servers on one machine would fight over it.
+                self.cfg.set("control_socket_disable", True)
 
         def load(self) -> Flask:
             return create_app()
@@ -222,7 +228,7 @@ def serve(argv: list[str] | None = None) -> int:
     parser.add_argument("--bind", default=os.environ.get("BIND", DEFAULT_BIND),
                         help=f"address:port to listen on (env BIND; default {DEFAULT_BIND})")
     parser.add_argument("--workers", type=int,
-                        default=int(os.environ.get("WEB_CONCURRENCY") or DEFAULT_WORKERS),
+                        default=os.environ.get("WEB_CONCURRENCY") or DEFAULT_WORKERS,
                         help=f"worker processes (env WEB_CONCURRENCY; default {DEFAULT_WORKERS})")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (default 1)")
     args = parser.parse_args(argv)
@@ -257,6 +263,7 @@ def serve(argv: list[str] | None = None) -> int:
 
 
 def main(argv: list[str]) -> int:
+    """`python -m skill.webservice serve ...`."""
     if not argv or argv[0] != "serve":
         print("usage: python -m skill.webservice serve [--bind HOST:PORT] [--workers N] "
               "[--threads N]", file=sys.stderr)
@@ -265,4 +272,6 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    from skill.webservice import main as _main  # one copy of the module, not __main__ and another
+
+    sys.exit(_main(sys.argv[1:]))

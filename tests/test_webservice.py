@@ -294,6 +294,18 @@ def test_the_timestamp_must_be_within_150_seconds(service, signer, caplog, offse
         refused(response, caplog, status, reason)
 
 
+def test_a_timestamp_without_a_zone_is_read_as_utc_and_a_missing_one_refused(service, signer,
+                                                                            caplog):
+    client = service()
+    zoneless = (datetime.now(UTC) - timedelta(seconds=10)).strftime("%Y-%m-%dT%H:%M:%S")
+    assert post(client, launch(timestamp=zoneless), signer).status_code == 200
+    stale = (datetime.now(UTC) - timedelta(seconds=600)).strftime("%Y-%m-%dT%H:%M:%S")
+    refused(post(client, launch(timestamp=stale), signer), caplog, 400, "s old")
+    envelope = launch()
+    del envelope["request"]["timestamp"]
+    refused(post(client, envelope, signer), caplog, 400, "request has no timestamp")
+
+
 # --- the skill id -------------------------------------------------------------------------------
 
 def test_a_request_for_another_skill_is_forbidden(service, signer, caplog):
