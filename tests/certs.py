@@ -130,6 +130,13 @@ class PrivatePKI:
                                        not_after=now + valid_until, san=list(san))
         return Signer(leaf, key, self.intermediate.certificate)
 
+    def cross_signed_root(self, by: Authority) -> x509.Certificate:
+        """This PKI's root re-issued under another CA, as Amazon's chain carries "Amazon Root
+        CA 1" cross-signed by Starfield after the intermediate."""
+        now = datetime.now(UTC)
+        return by.issue(self.root.certificate.subject, self.root.key.public_key(), ca=True,
+                        not_before=now - timedelta(days=30), not_after=now + timedelta(days=365))
+
     def roots_pem(self) -> bytes:
         return self.root.certificate.public_bytes(serialization.Encoding.PEM)
 

@@ -193,6 +193,16 @@ def test_a_certificate_that_does_not_qualify_is_refused(service, pki, fetcher, c
     refused(response, caplog, 400, reason)
 
 
+def test_a_chain_with_a_cross_signed_root_after_the_intermediate_is_accepted(
+        service, pki, signer, fetcher):
+    """Amazon serves more than leaf and intermediate: its root, cross-signed by an older root."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    cross = pki.cross_signed_root(make_pki().root)
+    fetcher.chains[CERT_URL] = signer.chain_pem() + cross.public_bytes(Encoding.PEM)
+    assert post(service(), launch(), signer).status_code == 200
+
+
 def test_a_chain_from_an_untrusted_root_is_refused(service, fetcher, caplog):
     stranger = make_pki().signer()      # right name, valid dates, unknown root
     fetcher.chains[CERT_URL] = stranger.chain_pem()
