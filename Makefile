@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint model
+.PHONY: run test lint model serve
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,3 +24,8 @@ test: $(VENV)/.installed
 ## model: regenerate interaction_models/*.json from content/ and interaction_models/intents/
 model: $(VENV)/.installed
 	$(PY) -m skill.model
+
+## serve: set up, then run the skill as a web service under gunicorn (README, "Web service")
+##        e.g. make serve SERVE_ARGS="--workers 4 --bind 127.0.0.1:8080"
+serve: $(VENV)/.installed
+	$(PY) -m skill.webservice serve $(SERVE_ARGS)

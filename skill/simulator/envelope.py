@@ -65,6 +65,7 @@ class Conversation:
     device_id: str = PLACEHOLDER_DEVICE
     skill_id: str = DEFAULT_SKILL_ID
     api_access_token: str = PLACEHOLDER_TOKEN
+    api_endpoint: str = API_ENDPOINT   # where the skill calls the Alexa APIs (tests: loopback)
     session_id: str = field(default_factory=lambda: _id("amzn1.echo-api.session"))
     attributes: dict[str, Any] = field(default_factory=dict)
     new: bool = True
@@ -89,7 +90,7 @@ class Conversation:
             "user": user,
             "device": {"deviceId": self.device_id,
                        "supportedInterfaces": device["supportedInterfaces"]},
-            "apiEndpoint": API_ENDPOINT,
+            "apiEndpoint": self.api_endpoint,
             "apiAccessToken": self.api_access_token,
         }
         context: dict[str, Any] = {"System": system}

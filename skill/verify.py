@@ -1,0 +1,360 @@
+"""Alexa request verification for the web service, done with the `cryptography` package.
+
+A skill hosted outside Lambda must prove each request came from Alexa (Amazon's "Host a custom
+skill as a web service" rules): the `SignatureCertChainUrl` header must point at
+https://s3.amazonaws.com/echo.api/... ; the chain found there must lead to a trusted root and
+name echo-api.amazon.com; the `Signature-256` header must be that certificate's SHA-256 RSA
+signature of the raw body; the request timestamp must be within 150 seconds of now.
+
+The SDK's own RequestVerifier cannot do this here (see skill/certvalidator_standin.py), so these
+verifiers implement flask-ask-sdk's `AbstractVerifier` and are handed to the SkillAdapter.
+Each failure raises `RequestRejected` with the reason, which the web service logs and answers
+with 400 (403 for another skill's request). Nothing here is imported by the Lambda path.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import posixpath
+import re
+import threading
+import time
+import urllib.error
+import urllib.request
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+from skill import certvalidator_standin
+
+certvalidator_standin.install()  # before the SDK's verifier module is imported, below
+
+from ask_sdk_model import RequestEnvelope  # noqa: E402
+from ask_sdk_webservice_support.verifier import (  # noqa: E402
+    AbstractVerifier,
+    VerificationException,
+)
+from cryptography import x509  # noqa: E402
+from cryptography.exceptions import InvalidSignature  # noqa: E402
+from cryptography.hazmat.primitives import hashes  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import padding, rsa  # noqa: E402
+from cryptography.x509.verification import (  # noqa: E402
+    DNSName,
+    PolicyBuilder,
+    Store,
+    VerificationError,
+)
+
+if TYPE_CHECKING:
+    from skill.config import Settings
+
+log = logging.getLogger(__name__)
+
+CERT_URL_HEADER = "SignatureCertChainUrl"
+SIGNATURE_HEADER = "Signature-256"
+CERT_URL_SCHEME = "https"
+CERT_URL_HOST = "s3.amazonaws.com"
+CERT_URL_PATH_PREFIX = "/echo.api/"
+CERT_URL_PORT = 443
+SIGNING_NAME = "echo-api.amazon.com"
+TIMESTAMP_TOLERANCE = timedelta(seconds=150)
+FETCH_TIMEOUT_SECONDS = 2.0         # Alexa waits 8 s for the whole answer
+FETCH_MAX_BYTES = 64 * 1024         # Amazon's chain is about 6 KB
+CACHE_LIMIT = 16                    # distinct chain URLs kept; Amazon uses one at a time
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+_PEM_CERT = re.compile(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.DOTALL)
+
+
+class RequestRejected(VerificationException):
+    """A request that must not reach the skill. str() is the reason, for the log."""
+
+    status = 400
+
+
+class WrongSkill(RequestRejected):
+    """A genuine request, but for another skill."""
+
+    status = 403
+
+
+def shown(value: object, limit: int = 120) -> str:
+    """An untrusted value as it may appear in a log line: quoted, escaped, and short."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def validate_test_origin(origin: str) -> str:
+    """A test-only certificate origin must be plain loopback (http://127.0.0.1:PORT), no path."""
+    parts = urlsplit(origin)
+    try:
+        port = parts.port
+    except ValueError as error:
+        raise ValueError(f"TEST_CERT_ORIGIN {origin!r}: {error}") from None
+    if (parts.scheme not in ("http", "https") or parts.hostname not in _LOOPBACK or port is None
+            or parts.path not in ("", "/") or parts.query or parts.username):
+        raise ValueError(f"TEST_CERT_ORIGIN {origin!r} must be http://127.0.0.1:PORT "
+                         "(loopback only)")
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def validate_cert_url(url: object, *, test_origin: str | None = None) -> str:
+    """Apply Amazon's rules to a SignatureCertChainUrl; return the normalised URL to fetch.
+
+    https (any case), host s3.amazonaws.com (any case), port 443 if one is given, and a path
+    that still starts with /echo.api/ (case-sensitive) once `..` and percent-escapes are
+    resolved. `test_origin` (tests only) lets a loopback origin stand in for scheme, host and
+    port; the path rule still applies.
+    """
+    if not isinstance(url, str) or not url:
+        raise RequestRejected("certificate URL is empty")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise RequestRejected(f"certificate URL {shown(url)} is malformed: {error}") from None
+    if parts.username is not None or parts.password is not None:
+        raise RequestRejected(f"certificate URL {shown(url)} carries user info")
+    origin = f"{parts.scheme}://{parts.netloc}".lower()
+    if test_origin is None or origin != test_origin:
+        if parts.scheme.lower() != CERT_URL_SCHEME:
+            raise RequestRejected(f"certificate URL {shown(url)} is not https")
+        if (parts.hostname or "").lower() != CERT_URL_HOST:
+            raise RequestRejected(f"certificate URL {shown(url)} is not on {CERT_URL_HOST}")
+        if port is not None and port != CERT_URL_PORT:
+            raise RequestRejected(f"certificate URL {shown(url)} uses port {port}, not 443")
+    path = posixpath.normpath(unquote(parts.path)) if parts.path else ""
+    if not path.startswith(CERT_URL_PATH_PREFIX):
+        raise RequestRejected(f"certificate URL {shown(url)} path is not under "
+                              f"{CERT_URL_PATH_PREFIX}")
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), quote(path), parts.query, ""))
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """The chain is fetched from the URL that was checked, never from where it redirects."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def fetch_certificate_chain(url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS,
+                            max_bytes: int = FETCH_MAX_BYTES) -> bytes:
+    """GET the PEM chain: no redirects, a time limit for the whole read, and a size cap."""
+    handlers: list[urllib.request.BaseHandler] = [_NoRedirect()]
+    if urlsplit(url).hostname in _LOOPBACK:
+        handlers.append(urllib.request.ProxyHandler({}))  # a proxy must not see test traffic
+    opener = urllib.request.build_opener(*handlers)
+    deadline = time.monotonic() + timeout
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with opener.open(url, timeout=timeout) as response:
+            if response.status != 200:
+                raise RequestRejected(f"certificate URL {shown(url)} answered {response.status}")
+            while chunk := response.read(8192):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise RequestRejected(f"certificate chain at {shown(url)} is larger than "
+                                          f"{max_bytes} bytes")
+                if time.monotonic() > deadline:
+                    raise RequestRejected(f"certificate chain at {shown(url)} took longer than "
+                                          f"{timeout:g} s")
+                chunks.append(chunk)
+    except RequestRejected:
+        raise
+    except urllib.error.HTTPError as error:   # redirects land here too: they are not followed
+        raise RequestRejected(f"certificate URL {shown(url)} answered {error.code}") from None
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        raise RequestRejected(f"could not fetch the certificate chain from {shown(url)}: "
+                              f"{shown(error)}") from None
+    return b"".join(chunks)
+
+
+def load_trusted_roots(path: str | None = None) -> list[x509.Certificate]:
+    """Root certificates from a PEM bundle: `path`, or certifi's (Mozilla's list) by default.
+
+    Each certificate is parsed on its own, so one that a future `cryptography` refuses
+    (certifi carries an old root with a negative serial number) costs only that root.
+    """
+    if path is None:
+        import certifi
+
+        path = certifi.where()
+    with open(path, "rb") as bundle:
+        data = bundle.read()
+    roots = []
+    for block in _PEM_CERT.findall(data):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                roots.append(x509.load_pem_x509_certificate(block))
+        except ValueError as error:
+            log.debug("skipped a root certificate in %s: %s", path, error)
+    if not roots:
+        raise ValueError(f"no certificates in the trusted roots file {path}")
+    return roots
+
+
+def _header(headers: Mapping[str, Any], name: str) -> str | None:
+    """A header's value, whatever the case of its name (Flask's headers or a plain dict)."""
+    wanted = name.lower()
+    for key, value in headers.items():
+        if key.lower() == wanted:
+            return value
+    return None
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+class _ChainCache:
+    """Verified signing keys by chain URL, each kept until the first certificate in its chain
+    expires. Shared by a worker's threads, hence the lock."""
+
+    def __init__(self, limit: int = CACHE_LIMIT) -> None:
+        self._limit = limit
+        self._lock = threading.Lock()
+        self._entries: dict[str, tuple[rsa.RSAPublicKey, datetime]] = {}
+
+    def get(self, url: str, now: datetime) -> rsa.RSAPublicKey | None:
+        with self._lock:
+            entry = self._entries.get(url)
+            if entry is None:
+                return None
+            if now >= entry[1]:
+                del self._entries[url]
+                return None
+            return entry[0]
+
+    def put(self, url: str, key: rsa.RSAPublicKey, expires: datetime) -> None:
+        with self._lock:
+            if url not in self._entries and len(self._entries) >= self._limit:
+                soonest = min(self._entries, key=lambda known: self._entries[known][1])
+                del self._entries[soonest]
+            self._entries[url] = (key, expires)
+
+
+class AlexaRequestVerifier(AbstractVerifier):
+    """The signature and timestamp checks Amazon requires of a web-service skill.
+
+    `trusted_roots` default to certifi's bundle; `fetch` (URL -> PEM bytes) and `clock` are
+    there so tests can serve their own chain and time without touching the URL rules.
+    """
+
+    def __init__(self, trusted_roots: Iterable[x509.Certificate] | None = None, *,
+                 fetch: Callable[[str], bytes] | None = None,
+                 clock: Callable[[], datetime] | None = None,
+                 test_cert_origin: str | None = None,
+                 tolerance: timedelta = TIMESTAMP_TOLERANCE) -> None:
+        roots = load_trusted_roots() if trusted_roots is None else list(trusted_roots)
+        if not roots:
+            raise ValueError("no trusted root certificates")
+        if tolerance > TIMESTAMP_TOLERANCE or tolerance < timedelta(0):
+            raise ValueError("the timestamp tolerance must be between 0 and 150 seconds")
+        self._store = Store(roots)
+        self._fetch = fetch or fetch_certificate_chain
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._test_origin = validate_test_origin(test_cert_origin) if test_cert_origin else None
+        self._tolerance = tolerance
+        self._cache = _ChainCache()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AlexaRequestVerifier:
+        """The production verifier for `skill.config.Settings`."""
+        return cls(load_trusted_roots(settings.trusted_roots),
+                   test_cert_origin=settings.test_cert_origin)
+
+    def verify(self, headers: Mapping[str, Any], serialized_request_env: str,
+               deserialized_request_env: RequestEnvelope) -> None:
+        """Raise RequestRejected unless the request is signed by Alexa, now.
+
+        `serialized_request_env` is the body exactly as received, decoded as strict UTF-8 by the
+        web service, so encoding it again gives back the very bytes Alexa signed.
+        """
+        cert_url = _header(headers, CERT_URL_HEADER)
+        signature = _header(headers, SIGNATURE_HEADER)
+        if not cert_url:
+            raise RequestRejected(f"missing {CERT_URL_HEADER} header")
+        if not signature:
+            raise RequestRejected(f"missing {SIGNATURE_HEADER} header")
+        now = _utc(self._clock())
+        key = self.signing_key(cert_url, now)
+        try:
+            decoded = base64.b64decode(signature, validate=True)
+        except (binascii.Error, ValueError):
+            raise RequestRejected(f"{SIGNATURE_HEADER} is not base64") from None
+        body = (serialized_request_env.encode("utf-8")
+                if isinstance(serialized_request_env, str) else bytes(serialized_request_env))
+        try:
+            key.verify(decoded, body, padding.PKCS1v15(), hashes.SHA256())
+        except InvalidSignature:
+            raise RequestRejected("signature does not match the body") from None
+        self.check_timestamp(deserialized_request_env, now)
+
+    def signing_key(self, cert_url: str, now: datetime) -> rsa.RSAPublicKey:
+        """The public key of a verified signing certificate, from the cache when it is there."""
+        url = validate_cert_url(cert_url, test_origin=self._test_origin)
+        key = self._cache.get(url, now)
+        if key is not None:
+            return key
+        chain = self._fetch(url)
+        try:
+            certificates = x509.load_pem_x509_certificates(chain)
+        except ValueError as error:
+            raise RequestRejected(f"certificate chain at {shown(url)} is not PEM: {error}"
+                                  ) from None
+        leaf, intermediates = certificates[0], certificates[1:]
+        verifier = (PolicyBuilder().store(self._store).time(now)
+                    .build_server_verifier(DNSName(SIGNING_NAME)))
+        try:
+            path = verifier.verify(leaf, intermediates)
+        except VerificationError as error:
+            raise RequestRejected(f"certificate chain at {shown(url)} is not valid for "
+                                  f"{SIGNING_NAME} now: {error}") from None
+        key = leaf.public_key()
+        if not isinstance(key, rsa.RSAPublicKey):
+            raise RequestRejected(f"signing certificate at {shown(url)} has no RSA key")
+        self._cache.put(url, key, min(cert.not_valid_after_utc for cert in path))
+        return key
+
+    def check_timestamp(self, envelope: RequestEnvelope, now: datetime) -> None:
+        """Within 150 s either way; a timestamp without a zone is read as UTC, as Alexa means."""
+        stamp = getattr(getattr(envelope, "request", None), "timestamp", None)
+        if not isinstance(stamp, datetime):
+            raise RequestRejected("request has no timestamp")
+        age = now - _utc(stamp)
+        limit = self._tolerance.total_seconds()
+        if age > self._tolerance:
+            raise RequestRejected(f"timestamp is {age.total_seconds():.0f} s old "
+                                  f"(limit {limit:.0f} s)")
+        if -age > self._tolerance:
+            raise RequestRejected(f"timestamp is {-age.total_seconds():.0f} s in the future "
+                                  f"(limit {limit:.0f} s)")
+
+
+class SkillIdVerifier(AbstractVerifier):
+    """Refuses requests whose application id is not this skill's (answered with 403)."""
+
+    def __init__(self, skill_id: str) -> None:
+        if not skill_id:
+            raise ValueError("a skill id is required")
+        self._skill_id = skill_id
+
+    def verify(self, headers: Mapping[str, Any], serialized_request_env: str,
+               deserialized_request_env: RequestEnvelope) -> None:
+        found = []
+        for holder in (getattr(getattr(deserialized_request_env, "context", None), "system", None),
+                       getattr(deserialized_request_env, "session", None)):
+            application = getattr(holder, "application", None)
+            if application is not None:
+                found.append(getattr(application, "application_id", None))
+        if not found:
+            raise WrongSkill("request carries no application id")
+        for application_id in found:
+            if application_id != self._skill_id:
+                raise WrongSkill(f"application id {shown(application_id)} is not this skill's")

@@ -1,0 +1,277 @@
+"""The skill as a web service: Flask and flask-ask-sdk's SkillAdapter, every request verified.
+
+For skill builders who host the skill on their own server instead of Lambda. The same skill
+object as the Lambda entry (`skill.app.build_skill`) answers; in front of it, Amazon's required
+checks (skill/verify.py) and a check of the body itself, so that anything that is not a genuine
+Alexa request for this skill gets a 400 (403 for another skill) and a log line saying why:
+never a 500, never a traceback to the caller.
+
+    python -m skill.webservice serve --workers 2 --bind 127.0.0.1:8080
+
+runs it under gunicorn; put a TLS-terminating proxy in front (README, "Web service").
+Nothing here is imported by the Lambda path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from typing import Any
+
+from skill import certvalidator_standin
+
+certvalidator_standin.install()  # before flask_ask_sdk imports the SDK's verifier, below
+
+from ask_sdk_core.exceptions import SerializationException  # noqa: E402
+from ask_sdk_core.skill import CustomSkill  # noqa: E402
+from ask_sdk_webservice_support.verifier import (  # noqa: E402
+    AbstractVerifier,
+    VerificationException,
+)
+from flask import Flask, Response, jsonify, request  # noqa: E402
+from flask_ask_sdk.skill_adapter import (  # noqa: E402
+    VERIFY_SIGNATURE_APP_CONFIG,
+    VERIFY_TIMESTAMP_APP_CONFIG,
+    SkillAdapter,
+)
+from werkzeug.exceptions import HTTPException  # noqa: E402
+
+from skill.app import build_skill, last_resort_response  # noqa: E402
+from skill.config import Settings  # noqa: E402
+from skill.verify import (  # noqa: E402
+    AlexaRequestVerifier,
+    RequestRejected,
+    SkillIdVerifier,
+    load_trusted_roots,
+    validate_test_origin,
+)
+
+log = logging.getLogger("skill.webservice")   # the same name when run as __main__
+
+HEALTH_ROUTE = "/healthz"
+DEFAULT_BIND = "127.0.0.1:8080"
+DEFAULT_WORKERS = 2
+WORKER_TIMEOUT_SECONDS = 10   # Alexa gives up after 8 s; a stuck worker is replaced after 10
+
+
+class ConfigurationError(ValueError):
+    """Settings the web service refuses to start with."""
+
+
+def check_settings(settings: Settings) -> None:
+    """Refuse unsafe or impossible settings before serving a single request.
+
+    Production mode exists so that a forgotten development setting cannot reach Alexa traffic:
+    it requires SKILL_ID and verification, and forbids the test-only certificate origin.
+    """
+    if not settings.route.startswith("/") or settings.route == HEALTH_ROUTE:
+        raise ConfigurationError(f"SKILL_ROUTE {settings.route!r} must start with / and not be "
+                                 f"{HEALTH_ROUTE}")
+    if settings.test_cert_origin:
+        try:
+            validate_test_origin(settings.test_cert_origin)
+        except ValueError as error:
+            raise ConfigurationError(str(error)) from None
+    if not settings.production:
+        return
+    if not settings.verify_signatures:
+        raise ConfigurationError("VERIFY_SIGNATURES=false is refused in production mode")
+    if not settings.skill_id:
+        raise ConfigurationError("production mode needs SKILL_ID (the skill's application id)")
+    if settings.test_cert_origin:
+        raise ConfigurationError("TEST_CERT_ORIGIN is for tests and refused in production mode")
+
+
+def _reject(status: int, reason: str) -> tuple[Response, int]:
+    """One log line with the reason; the caller learns only that it was refused."""
+    log.warning("rejected request (%d): %s", status, reason)
+    return jsonify(error="forbidden" if status == 403 else "bad request"), status
+
+
+class VerifiedSkillAdapter(SkillAdapter):
+    """flask-ask-sdk's SkillAdapter, with the body checked first and every failure answered.
+
+    The stock `dispatch_request` decodes the body without a size limit, lets a non-JSON body
+    become a 500, and turns any verification error into the same 400. This one caps and parses
+    the body, keeps 403 for another skill's request, logs each reason in one line, and answers an
+    unexpected failure inside the skill with the same spoken apology as the Lambda entry.
+    """
+
+    def __init__(self, skill: CustomSkill, skill_id: str, verifiers: list[AbstractVerifier],
+                 app: Flask, max_body_bytes: int) -> None:
+        self._max_body_bytes = max_body_bytes
+        super().__init__(skill=skill, skill_id=skill_id, verifiers=verifiers, app=app)
+
+    def read_body(self) -> str:
+        """The raw body as text, if it is small enough, UTF-8, and a JSON request envelope."""
+        limit = self._max_body_bytes
+        length = request.content_length
+        if length is not None and length > limit:
+            raise RequestRejected(f"body of {length} bytes is over the {limit}-byte limit")
+        raw = request.stream.read(limit + 1)
+        if len(raw) > limit:
+            raise RequestRejected(f"body is over the {limit}-byte limit")
+        if not raw:
+            raise RequestRejected("body is empty")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise RequestRejected("body is not UTF-8") from None
+        try:
+            document = json.loads(text)
+        except ValueError as error:
+            raise RequestRejected(f"body is not JSON: {error}") from None
+        except RecursionError:
+            raise RequestRejected("body is JSON nested too deeply") from None
+        if not isinstance(document, dict) or not isinstance(document.get("request"), dict):
+            raise RequestRejected("body is not an Alexa request envelope (no request object)")
+        return text
+
+    def dispatch_request(self) -> Any:
+        try:
+            body = self.read_body()
+            answer = self._webservice_handler.verify_request_and_dispatch(
+                http_request_headers=request.headers, http_request_body=body)
+        except RequestRejected as error:
+            return _reject(error.status, str(error))
+        except VerificationException as error:
+            return _reject(400, f"verification failed: {error}")
+        except SerializationException as error:
+            return _reject(400, f"body is not an Alexa request envelope: {error}")
+        except Exception:
+            log.exception("the skill failed on a verified request; answering with an apology")
+            return jsonify(last_resort_response())
+        return jsonify(answer)
+
+
+def _http_error(error: HTTPException) -> tuple[Response, int]:
+    """Routing errors (404, 405) as short JSON, never Werkzeug's HTML page."""
+    code = error.code or 400
+    log.info("%s %s: %d %s", request.method, request.path, code, error.name)
+    return jsonify(error=error.name.lower()), code
+
+
+def _unexpected_error(error: Exception) -> tuple[Response, int]:
+    """The last net: the traceback goes to the log, never to the caller."""
+    log.error("unhandled error on %s %s", request.method, request.path, exc_info=error)
+    return jsonify(error="internal error"), 500
+
+
+def create_app(settings: Settings | None = None, *, skill: CustomSkill | None = None,
+               verifier: AbstractVerifier | None = None) -> Flask:
+    """The Flask app serving the skill at `settings.route` and a health check at /healthz.
+
+    `skill` defaults to `build_skill(settings)`, the Lambda entry's skill. `verifier` replaces
+    the Alexa signature verifier (tests inject one with their own root CA); when neither it nor
+    verification is on, a warning says so. Raises ConfigurationError on unsafe settings.
+    """
+    settings = settings or Settings.from_env()
+    check_settings(settings)
+    if verifier is None and settings.verify_signatures:
+        verifier = AlexaRequestVerifier.from_settings(settings)
+    if verifier is None:
+        log.warning("REQUEST VERIFICATION IS OFF (VERIFY_SIGNATURES=false): anyone who can reach "
+                    "this server can talk to the skill; never expose it to Alexa like this")
+    verifiers: list[AbstractVerifier] = [verifier] if verifier is not None else []
+    if settings.skill_id:
+        verifiers.append(SkillIdVerifier(settings.skill_id))
+
+    app = Flask(__name__, static_folder=None)
+    # The SDK's own verifiers stay off. Its RequestVerifier cannot run here (see
+    # skill/certvalidator_standin.py). Its TimestampVerifier does hold normal requests to 150 s,
+    # but logs no reason (too old or in the future?) and raises TypeError, a 500, on a
+    # timestamp without a zone; ours (skill/verify.py) does neither.
+    app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
+    app.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
+    adapter = VerifiedSkillAdapter(skill or build_skill(settings),
+                                   settings.skill_id or "muscle-twitch-guide", verifiers, app,
+                                   settings.max_body_bytes)
+    app.add_url_rule(settings.route, endpoint="skill", view_func=adapter.dispatch_request,
+                     methods=["POST"])
+    app.add_url_rule(HEALTH_ROUTE, endpoint="healthz", view_func=lambda: jsonify(status="ok"),
+                     methods=["GET"])
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    return app
+
+
+def _gunicorn(options: dict[str, Any]) -> Any:
+    """gunicorn, configured in code, loading `create_app()` in each worker after the fork.
+
+    No preload: each worker opens its own SQLite connection (a connection must not cross a
+    fork) and its own certificate cache.
+    """
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+            if "control_socket_disable" in self.cfg.settings:
+                # recent gunicorn (27 here) opens a control socket at one fixed path per user;
+                # unused here, and two servers on one machine would fight over it.
+                self.cfg.set("control_socket_disable", True)
+
+        def load(self) -> Flask:
+            return create_app()
+
+    return Server()
+
+
+def serve(argv: list[str] | None = None) -> int:
+    """`serve`: check the settings, then run the app under gunicorn until stopped."""
+    parser = argparse.ArgumentParser(prog="python -m skill.webservice serve",
+                                     description="Serve the skill over HTTP under gunicorn.")
+    parser.add_argument("--bind", default=os.environ.get("BIND", DEFAULT_BIND),
+                        help=f"address:port to listen on (env BIND; default {DEFAULT_BIND})")
+    parser.add_argument("--workers", type=int,
+                        default=os.environ.get("WEB_CONCURRENCY") or DEFAULT_WORKERS,
+                        help=f"worker processes (env WEB_CONCURRENCY; default {DEFAULT_WORKERS})")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (default 1)")
+    args = parser.parse_args(argv)
+    if args.workers < 1 or args.threads < 1:
+        parser.error("--workers and --threads must be at least 1")
+
+    try:
+        settings = Settings.from_env()
+        logging.basicConfig(level=settings.log_level,
+                            format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
+        check_settings(settings)
+        if settings.verify_signatures:
+            load_trusted_roots(settings.trusted_roots)  # fail here, not in every worker
+    except (ValueError, OSError) as error:
+        print(f"refusing to start: {error}", file=sys.stderr)
+        return 2
+    if not settings.verify_signatures:
+        log.warning("starting with request verification OFF (VERIFY_SIGNATURES=false)")
+    log.info("serving the skill at %s on %s with %d worker(s)", settings.route, args.bind,
+             args.workers)
+    _gunicorn({
+        "bind": [args.bind],
+        "workers": args.workers,
+        "threads": args.threads,
+        "timeout": WORKER_TIMEOUT_SECONDS,
+        "graceful_timeout": WORKER_TIMEOUT_SECONDS,
+        "preload_app": False,
+        "accesslog": "-",
+        "loglevel": settings.log_level.lower(),
+    }).run()
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    """`python -m skill.webservice serve ...`."""
+    if not argv or argv[0] != "serve":
+        print("usage: python -m skill.webservice serve [--bind HOST:PORT] [--workers N] "
+              "[--threads N]", file=sys.stderr)
+        return 2
+    return serve(argv[1:])
+
+
+if __name__ == "__main__":
+    from skill.webservice import main as _main  # one copy of the module, not __main__ and another
+
+    sys.exit(_main(sys.argv[1:]))
