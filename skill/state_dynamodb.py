@@ -24,7 +24,7 @@ from botocore.config import Config
 
 from skill.state import STATE_TABLE_ATTRIBUTE, STATE_TABLE_KEY
 
-_CLIENT_CONFIG = Config(connect_timeout=0.5, read_timeout=1.0,
+_CLIENT_CONFIG = Config(connect_timeout=1.0, read_timeout=1.0,
                         retries={"total_max_attempts": 2, "mode": "standard"})
 
 

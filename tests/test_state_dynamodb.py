@@ -173,3 +173,11 @@ def test_a_missing_table_costs_the_turn_its_memory_not_its_answer(dynamodb_url):
     assert said(feature_skill(settings), "VisitIntent") == "VisitIntent False {}"
     welcome = Reply(handle_event(build_skill(settings), load_fixture("launch")))
     assert "not medical advice" in welcome.speech.lower()
+
+
+def test_a_slow_table_cannot_hold_a_turn_past_alexas_eight_seconds(dynamodb_url):
+    """boto3 would wait 60 s per try; the store gives up after about a second and one retry."""
+    adapter = persistence_adapter(Settings(state_table="users", dynamodb_endpoint=dynamodb_url))
+    config = adapter.dynamodb.meta.client.meta.config
+    assert config.connect_timeout <= 1 and config.read_timeout <= 1
+    assert config.retries["total_max_attempts"] <= 2
