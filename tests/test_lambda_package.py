@@ -114,11 +114,11 @@ def distributions(directory: Path) -> dict[str, importlib.metadata.Distribution]
             for d in importlib.metadata.distributions(path=[str(directory)])}
 
 
-def run_clean(built, events: list[str], env: dict[str, str], extra: list[Path] = ()
-              ) -> dict[str, Any]:
+def run_clean(built, events: list[str], env: dict[str, str], extra: list[Path] = (),
+              python: str = sys.executable) -> dict[str, Any]:
     payload = json.dumps([json.loads((FIXTURES / f"{e}.json").read_text()) for e in events])
     result = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", CLEAN_RUN, str(built["dir"]), HANDLER,
+        [python, "-I", "-S", "-c", CLEAN_RUN, str(built["dir"]), HANDLER,
          *map(str, extra)],
         input=payload, capture_output=True, text=True, timeout=120, cwd=built["dir"],
         env={"PATH": os.environ.get("PATH", ""), "LOG_LEVEL": "WARNING", **env})
@@ -213,11 +213,45 @@ def test_in_lambda_it_keeps_records_in_the_table_with_the_runtimes_boto3(
     assert not (tmp_path / "must-not-exist").exists(), "SQLite was used in Lambda"
 
 
-def test_the_arm64_zip_for_lambda_has_the_same_files(built, tmp_path):
-    path, zipped, unpacked = package.build_lambda_zip(tmp_path / "arm64.zip", "lambda")
+@pytest.fixture(scope="module")
+def arm64(tmp_path_factory) -> dict[str, Any]:
+    """The deployment artifact itself: CPython 3.13 on arm64."""
+    where = tmp_path_factory.mktemp("arm64")
+    path, _, _ = package.build_lambda_zip(where / "lambda.zip", "lambda")
     with zipfile.ZipFile(path) as archive:
-        arm64 = archive.namelist()
-    assert sorted(map(normalised, arm64)) == sorted(map(normalised, built["names"]))
-    assert any(name.endswith("-aarch64-linux-gnu.so") for name in arm64)
-    assert any(".cpython-313-" in name for name in arm64)
-    print(f"arm64 zip: {zipped} bytes zipped, {unpacked} unpacked")
+        names = archive.namelist()
+        archive.extractall(where / "unpacked")
+    return {"zip": path, "names": names, "dir": where / "unpacked"}
+
+
+def test_the_arm64_zip_for_lambda_has_the_same_files(built, arm64):
+    assert sorted(map(normalised, arm64["names"])) == sorted(map(normalised, built["names"]))
+    assert any(name.endswith("-aarch64-linux-gnu.so") for name in arm64["names"])
+    assert any(".cpython-313-" in name for name in arm64["names"])
+
+
+def lambda_python() -> str | None:
+    """A CPython of the Lambda's version here (on PATH, or installed by pyenv), if any."""
+    name = f"python{package.LAMBDA_PYTHON_VERSION}"
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    candidates = [shutil.which(name), *sorted(map(str, pyenv.glob(
+        f"{package.LAMBDA_PYTHON_VERSION}.*/bin/{name}")))]
+    for candidate in filter(None, candidates):
+        probe = subprocess.run([candidate, "-I", "-c", "import sys; print(sys.executable)"],
+                               capture_output=True, text=True, env={"PATH": os.defpath})
+        if probe.returncode == 0:
+            return probe.stdout.strip()
+    return None
+
+
+def test_the_arm64_zip_runs_on_the_lambdas_python_version(arm64, tmp_path):
+    """Its native speed-ups cannot load on this machine; their pure-Python fallbacks do."""
+    python = lambda_python()
+    if python is None:
+        pytest.skip(f"no python{package.LAMBDA_PYTHON_VERSION} on this machine")
+    result = run_clean(arm64, ["launch", "cause_coffee"],
+                       {"STATE_PATH": str(tmp_path / "users.sqlite3")}, python=python)
+    launch, coffee = (r["response"] for r in result["replies"])
+    assert "welcome to muscle twitch guide" in spoken(launch["outputSpeech"]["ssml"]).lower()
+    assert "caffeine" in spoken(coffee["outputSpeech"]["ssml"]).lower()
+    assert result["outside"] == []

@@ -100,6 +100,7 @@ def test_in_lambda_user_records_go_to_the_table_never_to_sqlite():
     assert variables["STATE_TABLE"] == {"Ref": "UserStateTable"}
     assert variables["LOG_LEVEL"] == {"Ref": "LogLevel"}
     assert "STATE_PATH" not in variables
+    assert variables["PYTHONWARNINGS"] == "ignore::SyntaxWarning"
 
 
 def test_the_table_is_on_demand_recoverable_and_keyed_as_the_adapter_expects():
