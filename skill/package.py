@@ -96,7 +96,13 @@ def install_dependencies(target: Path, platform: str = "lambda") -> None:
 
 
 def build_lambda_dir(into: Path, platform: str = "lambda") -> Path:
-    """The unpacked Lambda artifact in `into` (SAM's ARTIFACTS_DIR, or a temporary directory)."""
+    """The unpacked Lambda artifact in `into` (SAM's ARTIFACTS_DIR, or a temporary directory).
+
+    `into` must be empty: pip leaves packages already in a target alone, so a stale directory
+    would silently mix old versions into the artifact.
+    """
+    if into.exists() and any(into.iterdir()):
+        raise ValueError(f"{into} is not empty; the artifact must hold nothing else")
     into.mkdir(parents=True, exist_ok=True)
     install_dependencies(into, platform)
     for path, name in source_files():
@@ -202,7 +208,14 @@ def main(argv: list[str] | None = None) -> int:
                          help="the Lambda ARN (stack output SkillFunctionArn) for the manifest")
     commands.add_parser("lock", help="re-pin requirements-lambda.txt from pyproject.toml")
     args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except (ValueError, OSError, subprocess.CalledProcessError) as error:
+        print(f"skill.package {args.command}: {error}", file=sys.stderr)
+        return 1
 
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "lambda" and args.into:
         directory = build_lambda_dir(args.into, args.platform)
         print(f"{directory}: {_megabytes(unpacked_size(directory))} unpacked")

@@ -255,3 +255,11 @@ def test_the_arm64_zip_runs_on_the_lambdas_python_version(arm64, tmp_path):
     assert "welcome to muscle twitch guide" in spoken(launch["outputSpeech"]["ssml"]).lower()
     assert "caffeine" in spoken(coffee["outputSpeech"]["ssml"]).lower()
     assert result["outside"] == []
+
+
+def test_it_refuses_to_build_into_a_directory_holding_anything_else(tmp_path, capsys):
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "stale.py").write_text("")
+    assert package.main(["lambda", "--into", str(tmp_path / "old")]) == 1
+    assert "is not empty" in capsys.readouterr().err
+    assert [p.name for p in (tmp_path / "old").iterdir()] == ["stale.py"]
