@@ -1,0 +1,240 @@
+"""Builds what gets deployed, from the repository as it is: the Lambda zip and the skill package.
+
+    python -m skill.package lambda [--out build/lambda.zip] [--platform lambda|local] [--into DIR]
+    python -m skill.package skill-package [--out build/skill-package] [--endpoint ARN]
+    python -m skill.package lock
+
+`sam build` runs the first one (template.yaml: BuildMethod makefile -> `make build-SkillFunction`),
+so the artifact SAM deploys and the zip `make package` prints the size of are the same file set:
+skill/ without what only a developer uses (the simulator, the web service, build tools), the
+content data, and exactly the pinned runtime dependencies of requirements-lambda.txt.
+
+Dependencies are installed with `--no-deps` from that fully pinned list, for the Lambda's platform
+(CPython 3.13 on arm64) whatever machine builds it. The AWS SDK (boto3, botocore, s3transfer,
+jmespath) is left out on purpose: every Lambda Python runtime provides it, the adapter uses only
+GetItem/PutItem/DeleteItem, which no boto3 release has changed in years, and shipping it would
+make the zip several times larger and every cold start slower. `lock` regenerates the pinned list
+from pyproject.toml's `dependencies` plus the `aws` extra.
+
+Standard library only: SAM runs this with whatever `python3` (with pip) the builder has.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUIREMENTS = ROOT / "requirements-lambda.txt"
+SKILL_JSON = ROOT / "deploy" / "skill.json"
+MODELS_DIR = ROOT / "interaction_models"
+
+LAMBDA_RUNTIME = "python3.13"            # template.yaml Runtime (a test keeps them equal)
+LAMBDA_ARCHITECTURE = "arm64"            # template.yaml Architectures
+LAMBDA_PYTHON_VERSION = "3.13"
+LAMBDA_PLATFORMS = ("manylinux2014_aarch64", "manylinux_2_28_aarch64")
+# Provided by the Lambda Python runtime; never shipped (see the module docstring).
+RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer", "jmespath"})
+
+# Under skill/: what the Lambda never imports. Paths relative to the repository root.
+EXCLUDED_SOURCES = (
+    "skill/simulator",      # the local simulator
+    "skill/webservice.py",  # the Flask web service
+    "skill/verify.py",      # the web service's request verification
+    "skill/certvalidator_standin.py",  # the web service's guard around flask-ask-sdk
+    "skill/package.py",     # this build tool
+    "skill/model.py",       # the interaction model generator
+)
+_FIXED_TIME = (2020, 1, 1, 0, 0, 0)     # zip entry times: the same sources give the same zip
+
+
+def _is_excluded(relative: str) -> bool:
+    return any(relative == path or relative.startswith(path + "/") for path in EXCLUDED_SOURCES)
+
+
+def source_files(root: Path = ROOT) -> list[tuple[Path, str]]:
+    """(file, name in the zip) for the skill's own code and its content data."""
+    files = []
+    for path in sorted((root / "skill").rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if (path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+                and not _is_excluded(relative)):
+            files.append((path, relative))
+    for path in sorted((root / "content").rglob("*")):
+        # the data the loader reads; content/README.md is documentation, not content
+        if path.is_file() and path.suffix != ".md" and "__pycache__" not in path.parts:
+            files.append((path, path.relative_to(root).as_posix()))
+    return files
+
+
+def pip_platform_args(platform: str) -> list[str]:
+    """pip options selecting wheels for the Lambda ('lambda') or for this interpreter ('local')."""
+    if platform == "local":
+        return []
+    if platform != "lambda":
+        raise ValueError(f"unknown platform {platform!r}: use 'lambda' or 'local'")
+    args = []
+    for tag in LAMBDA_PLATFORMS:
+        args += ["--platform", tag]
+    return [*args, "--python-version", LAMBDA_PYTHON_VERSION, "--implementation", "cp"]
+
+
+def install_dependencies(target: Path, platform: str = "lambda") -> None:
+    """Exactly the pinned requirements, as binary wheels, into `target`."""
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+               "--no-deps", "--only-binary=:all:", "--no-compile", "--target", str(target),
+               "--requirement", str(REQUIREMENTS), *pip_platform_args(platform)]
+    subprocess.run(command, check=True)
+    for leftover in ("bin", "__pycache__"):   # console scripts and caches have no use in Lambda
+        shutil.rmtree(target / leftover, ignore_errors=True)
+
+
+def build_lambda_dir(into: Path, platform: str = "lambda") -> Path:
+    """The unpacked Lambda artifact in `into` (SAM's ARTIFACTS_DIR, or a temporary directory).
+
+    `into` must be empty: pip leaves packages already in a target alone, so a stale directory
+    would silently mix old versions into the artifact.
+    """
+    if into.exists() and any(into.iterdir()):
+        raise ValueError(f"{into} is not empty; the artifact must hold nothing else")
+    into.mkdir(parents=True, exist_ok=True)
+    install_dependencies(into, platform)
+    for path, name in source_files():
+        destination = into / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, destination)
+    return into
+
+
+def zip_dir(directory: Path, out: Path) -> Path:
+    """A reproducible zip of `directory`: sorted names, fixed times, world-readable files."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for path in sorted(directory.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                info = zipfile.ZipInfo(path.relative_to(directory).as_posix(), _FIXED_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o100644 << 16   # Lambda runs as another user: readable
+                archive.writestr(info, path.read_bytes())
+    return out
+
+
+def unpacked_size(directory: Path) -> int:
+    return sum(path.stat().st_size for path in directory.rglob("*") if path.is_file())
+
+
+def build_lambda_zip(out: Path, platform: str = "lambda") -> tuple[Path, int, int]:
+    """Build the zip; returns (path, zipped bytes, unpacked bytes)."""
+    with tempfile.TemporaryDirectory(prefix="lambda-") as scratch:
+        directory = build_lambda_dir(Path(scratch) / "package", platform)
+        zip_dir(directory, out)
+        return out, out.stat().st_size, unpacked_size(directory)
+
+
+def top_level_requirements(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
+    """What the Lambda imports: pyproject's `dependencies` plus its `aws` extra."""
+    import tomllib  # Python 3.11+; only `lock` needs it, so `sam build` runs on older pythons
+
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+    return [*project["dependencies"], *project["optional-dependencies"]["aws"]]
+
+
+def lock(out: Path = REQUIREMENTS) -> list[str]:
+    """Resolve the Lambda's requirements for its platform and pin them (minus the AWS SDK)."""
+    with tempfile.TemporaryDirectory(prefix="lock-") as scratch:
+        report = Path(scratch) / "report.json"
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--dry-run",
+                        "--disable-pip-version-check", "--ignore-installed",
+                        "--only-binary=:all:", "--report", str(report),
+                        *pip_platform_args("lambda"), *top_level_requirements()], check=True)
+        resolved = json.loads(report.read_text(encoding="utf-8"))["install"]
+    pins = sorted(f"{item['metadata']['name'].lower()}=={item['metadata']['version']}"
+                  for item in resolved
+                  if item["metadata"]["name"].lower() not in RUNTIME_PROVIDED)
+    header = [
+        "# The Lambda's runtime dependencies, pinned: `python -m skill.package lock` writes this",
+        "# from pyproject.toml (dependencies + the aws extra), resolved for CPython "
+        f"{LAMBDA_PYTHON_VERSION} on {LAMBDA_ARCHITECTURE}.",
+        "# Installed with --no-deps. Left out, because the Lambda runtime provides them: "
+        + ", ".join(sorted(RUNTIME_PROVIDED)) + ".",
+    ]
+    out.write_text("\n".join(header + pins) + "\n", encoding="utf-8")
+    return pins
+
+
+def skill_package(out: Path, endpoint: str | None = None) -> Path:
+    """The skill package as the ASK CLI and SMAPI take it: skill.json + one model per locale."""
+    manifest = json.loads(SKILL_JSON.read_text(encoding="utf-8"))
+    if endpoint:
+        manifest["manifest"]["apis"]["custom"]["endpoint"] = {"uri": endpoint}
+    locales = sorted(manifest["manifest"]["publishingInformation"]["locales"])
+    if out.exists():
+        shutil.rmtree(out)
+    models = out / "interactionModels" / "custom"
+    models.mkdir(parents=True)
+    (out / "skill.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
+                                    encoding="utf-8")
+    for locale in locales:
+        source = MODELS_DIR / f"{locale}.json"
+        if not source.is_file():
+            raise FileNotFoundError(f"{source.relative_to(ROOT)}: no model for {locale}; "
+                                    "add it to interaction_models/model.yaml and run `make model`")
+        shutil.copyfile(source, models / f"{locale}.json")
+    return out
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.2f} MB"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    lambda_ = commands.add_parser("lambda", help="build the Lambda zip (or directory)")
+    lambda_.add_argument("--out", type=Path, default=ROOT / "build" / "lambda.zip")
+    lambda_.add_argument("--platform", choices=("lambda", "local"), default="lambda",
+                         help="'lambda': CPython 3.13 arm64 (deploy); 'local': this interpreter")
+    lambda_.add_argument("--into", type=Path,
+                         help="write the unpacked artifact here instead of a zip (sam build)")
+    package = commands.add_parser("skill-package", help="assemble skill.json and the models")
+    package.add_argument("--out", type=Path, default=ROOT / "build" / "skill-package")
+    package.add_argument("--endpoint", default=os.environ.get("SKILL_ENDPOINT") or None,
+                         help="the Lambda ARN (stack output SkillFunctionArn) for the manifest")
+    commands.add_parser("lock", help="re-pin requirements-lambda.txt from pyproject.toml")
+    args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except (ValueError, OSError, subprocess.CalledProcessError) as error:
+        print(f"skill.package {args.command}: {error}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "lambda" and args.into:
+        directory = build_lambda_dir(args.into, args.platform)
+        print(f"{directory}: {_megabytes(unpacked_size(directory))} unpacked")
+    elif args.command == "lambda":
+        path, zipped, unpacked = build_lambda_zip(args.out, args.platform)
+        print(f"{path}: {_megabytes(zipped)} zipped, {_megabytes(unpacked)} unpacked "
+              f"({args.platform})")
+    elif args.command == "skill-package":
+        out = skill_package(args.out, args.endpoint)
+        print(f"wrote {out}")
+        if not args.endpoint:
+            print("no endpoint set: pass --endpoint <SkillFunctionArn> (or ENDPOINT=... to make), "
+                  "or set it in the developer console", file=sys.stderr)
+    else:
+        pins = lock()
+        print(f"wrote {REQUIREMENTS.relative_to(ROOT)}: {len(pins)} pinned packages")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
