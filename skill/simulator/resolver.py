@@ -16,7 +16,7 @@ How an utterance is resolved, in order:
 4. failing that, the same after dropping filler words ("um", "please", ...);
 5. failing that, a close match: a word-level edit distance to a sample, with every slot span
    required to resolve, within a budget that grows with the sample's length (when an exact
-   match's slot names no value, a close match wins only by a filler or a word ending);
+   match's slot names no value, a close match wins only by a light word or a word ending);
 6. otherwise AMAZON.FallbackIntent.
 """
 
@@ -67,12 +67,16 @@ DETERMINERS = frozenset([
     "these", "those"
 ])
 
+LIGHT = FILLERS | DETERMINERS
+
 # Costs of the close-match alignment (a literal word matched exactly costs nothing).
-COST_FILLER = 0.34       # an extra filler word
+COST_FILLER = 0.34       # an extra or missing filler word or determiner ("um", "my", "the")
+COST_INSERT = 0.5        # any other extra word ("why do my calves twitch *at night*")
 COST_STEM = 0.34         # "twitches" for "twitching"
-COST_EDIT = 1.0          # any other inserted, missing or different word
+COST_EDIT = 1.0          # any other missing or different word
 BUDGET_PER_WORD = 0.25   # the budget: this much per literal word of the sample...
 MAX_BUDGET = 2.0         # ...up to this
+MIN_WORDS_TO_SWAP = 5    # a shorter sample never has a word swapped ("tell me a joke" is no tip)
 
 
 # --- words ------------------------------------------------------------------------------------
@@ -247,6 +251,7 @@ class _Values:
     """One custom slot type's values, indexed by every way of saying them."""
 
     def __init__(self, values: list[dict[str, Any]]) -> None:
+        self.longest = 1  # words in the longest value or synonym
         self.exact: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self.loose: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for value in values:
@@ -254,6 +259,7 @@ class _Values:
             canonical = value["name"]["value"]
             for said in [canonical, *value["name"].get("synonyms", [])]:
                 key = value_key([w.form for w in words(said)])
+                self.longest = max(self.longest, len(key.split()))
                 for index, k in ((self.exact, key), (self.loose, singular_key(key))):
                     if (entry_id, canonical) not in index[k]:
                         index[k].append((entry_id, canonical))
@@ -380,8 +386,8 @@ class Resolver:
         close = False
         if best is None or best[2]:  # nothing, or only slot text that names no value
             nearby = self._close(heard)
-            # Near an exact match that names no value, only a filler or a word ending may differ.
-            if nearby is not None and (best is None or nearby[0].cost < COST_EDIT):
+            # Near an exact match that names no value, only a light word or an ending may differ.
+            if nearby is not None and (best is None or nearby[0].cost <= COST_INSERT):
                 best, close = nearby, True
         if best is None:
             return self.fallback(text)
@@ -403,8 +409,8 @@ class Resolver:
             for spans in _match(sample.parts, forms):
                 candidate = _Candidate(sample, spans)
                 filled, unresolved = self._fill(candidate, heard)
-                if not literals and unresolved:
-                    continue  # a bare {Slot} sample only takes words that name a value
+                if unresolved and (not literals or not self._plausible(candidate)):
+                    continue
                 slot_words = sum(end - start for start, end in spans)
                 scored.append(((unresolved, slot_words, -len(literals), sample.order),
                                candidate, filled))
@@ -475,6 +481,23 @@ class Resolver:
             unresolved += not ok
             filled[slot.name] = value
         return filled, unresolved
+
+    def _plausible(self, candidate: _Candidate) -> bool:
+        """Could Alexa have heard these words as an unlisted value of the slot type?
+
+        Alexa learns a custom type's shape from its values and a sample's shape from its carrier
+        words: it passes on a value it has never seen, but not one longer than any value it was
+        given, nor one that outweighs the sample's own words ("what illnesses can cause" is not
+        a body part heard in "{BodyPart} twitching").
+        """
+        slots = [p for p in candidate.sample.parts if isinstance(p, Slot)]
+        captured = 0
+        for slot, (start, end) in zip(slots, candidate.spans, strict=True):
+            captured += end - start
+            values = self.types.get(slot.type)
+            if values is not None and end - start > values.longest:
+                return False
+        return captured <= len(candidate.sample.literals)
 
     def _value(self, slot: Slot, said: list[Word]) -> tuple[dict[str, Any], bool]:
         text = " ".join(w.shown for w in said)
@@ -553,6 +576,7 @@ def _align(parts: tuple[str | Slot, ...], forms: list[str],
     back: list[list[tuple[int, int] | None]] = [[None] * (n + 1) for _ in range(m + 1)]
     cost[0][0] = 0.0
     stems = [stem(f) for f in forms]
+    swap = sum(isinstance(p, str) for p in parts) >= MIN_WORDS_TO_SWAP
 
     def relax(i: int, j: int, c: float, frm: tuple[int, int]) -> None:
         if c < cost[i][j]:
@@ -565,21 +589,20 @@ def _align(parts: tuple[str | Slot, ...], forms: list[str],
             if here > budget:
                 continue
             if j < n:
-                relax(i, j + 1, here + (COST_FILLER if forms[j] in FILLERS else COST_EDIT),
+                relax(i, j + 1, here + (COST_FILLER if forms[j] in LIGHT else COST_INSERT),
                       (i, j))
             if i == m:
                 continue
             part = parts[i]
             if isinstance(part, str):
-                relax(i + 1, j, here + COST_EDIT, (i, j))
+                relax(i + 1, j, here + (COST_FILLER if part in LIGHT else COST_EDIT), (i, j))
                 if j < n:
                     if forms[j] == part:
-                        step = 0.0
+                        relax(i + 1, j + 1, here, (i, j))
                     elif stems[j] == stem(part):
-                        step = COST_STEM
-                    else:
-                        step = COST_EDIT
-                    relax(i + 1, j + 1, here + step, (i, j))
+                        relax(i + 1, j + 1, here + COST_STEM, (i, j))
+                    elif swap:
+                        relax(i + 1, j + 1, here + COST_EDIT, (i, j))
             else:
                 for end in range(j + 1, min(n, j + MAX_SLOT_WORDS) + 1):
                     if resolves(part, j, end):
