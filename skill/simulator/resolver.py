@@ -234,10 +234,13 @@ class Sample:
     text: str
     parts: tuple[str | Slot, ...]
     order: int
+    literals: tuple[str, ...] = ()
+    stems: Counter[str] = field(default_factory=Counter, compare=False)
 
-    @property
-    def literals(self) -> tuple[str, ...]:
-        return tuple(p for p in self.parts if isinstance(p, str))
+    @classmethod
+    def build(cls, intent: str, text: str, parts: tuple[str | Slot, ...], order: int) -> Sample:
+        literals = tuple(p for p in parts if isinstance(p, str))
+        return cls(intent, text, parts, order, literals, Counter(stem(w) for w in literals))
 
 
 @dataclass
@@ -317,7 +320,7 @@ class Resolver:
                 parts.append(by_name.get(name) or Slot(name, "AMAZON.SearchQuery"))
             else:
                 parts.extend(join_letters([w.form for w in words(token)]))
-        self.samples.append(Sample(intent, text, tuple(parts), len(self.samples)))
+        self.samples.append(Sample.build(intent, text, tuple(parts), len(self.samples)))
 
     # --- public ---------------------------------------------------------------------------------
 
@@ -439,34 +442,29 @@ class Resolver:
                 span_cache[key] = self._value(slot, heard[start:end])[1]
             return span_cache[key]
 
+        shared: Counter[int] = Counter()
+        for form, count in stems.items():
+            for sample in self._by_stem.get(form, ()):
+                shared[sample.order] += min(count, sample.stems[form])
         scored = []
-        seen: set[int] = set()
-        for form in set(stems):
-            for sample in self._by_word_stem(form):
-                if sample.order in seen:
-                    continue
-                seen.add(sample.order)
-                literals = sample.literals
-                budget = min(MAX_BUDGET, BUDGET_PER_WORD * len(literals))
-                shared = sum((Counter(stem(w) for w in literals) & stems).values())
-                if len(literals) - shared > budget:
-                    continue
-                aligned = _align(sample.parts, forms, resolves, budget)
-                if aligned is None:
-                    continue
-                cost, spans = aligned
-                candidate = _Candidate(sample, spans, cost)
-                filled, _ = self._fill(candidate, heard)
-                slot_words = sum(end - start for start, end in spans)
-                scored.append(((cost, slot_words, -len(literals), sample.order), candidate,
-                               filled))
+        for order, common in shared.items():
+            sample = self.samples[order]
+            literals = sample.literals
+            budget = min(MAX_BUDGET, BUDGET_PER_WORD * len(literals))
+            if len(literals) - common > budget:
+                continue
+            aligned = _align(sample.parts, forms, resolves, budget)
+            if aligned is None:
+                continue
+            cost, spans = aligned
+            candidate = _Candidate(sample, spans, cost)
+            filled, _ = self._fill(candidate, heard)
+            slot_words = sum(end - start for start, end in spans)
+            scored.append(((cost, slot_words, -len(literals), sample.order), candidate, filled))
         if not scored:
             return None
         _, candidate, filled = min(scored, key=lambda s: s[0])
         return candidate, filled, 0
-
-    def _by_word_stem(self, form: str) -> list[Sample]:
-        return self._by_stem.get(form, [])
 
     # --- slots ----------------------------------------------------------------------------------
 
