@@ -212,7 +212,7 @@ def record(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: 
         status = ask(args, handler, out, err, recorder)
     else:
         status = chat(args, handler, out, err, recorder)
-    print(f"recorded {recorder.count} fixtures in {args.directory}", file=out)
+    print(f"recorded {recorder.saved} fixtures in {args.directory}", file=out)
     return status
 
 

@@ -60,10 +60,12 @@ class Recorder:
         self.directory.mkdir(parents=True, exist_ok=True)
         taken = [int(m.group(1)) for p in self.directory.glob("*.request.json")
                  if (m := re.match(r"(\d+)-", p.name))]
-        self.count = max(taken, default=0)
+        self.count = max(taken, default=0)  # numbering goes on after what is there
+        self.saved = 0
 
     def save(self, exchange: Exchange) -> tuple[Path, Path]:
         self.count += 1
+        self.saved += 1
         secrets = _secrets(exchange.request)
         stem = f"{self.count:02d}-{re.sub(r'[^A-Za-z0-9_.]+', '_', exchange.label)}"
         written = []
