@@ -124,7 +124,8 @@ def test_spelled_letters_case_and_punctuation_do_not_matter(said):
 
 @pytest.mark.parametrize("said", ["open muscle twitch guide", "Alexa, open muscle twitch guide",
                                   "start muscle twitch guide", "launch the muscle twitch guide",
-                                  "ask muscle twitch guide", "talk to muscle twitch guide"])
+                                  "ask muscle twitch guide", "talk to muscle twitch guide",
+                                  "open muscle twitch guide, please"])
 def test_launch_phrases_open_the_skill(said):
     resolved = RESOLVER.resolve(said)
     assert resolved.launch and resolved.invoked

@@ -27,7 +27,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -339,7 +339,7 @@ class Resolver:
                 with_connector = self._intent([connector, *rest])
                 if with_connector.intent != FALLBACK:
                     resolved = with_connector
-            return _replace(resolved, invoked=True)
+            return replace(resolved, invoked=True)
         return self._intent(heard)
 
     def fallback(self, text: str = "") -> Resolved:
@@ -354,7 +354,7 @@ class Resolver:
         at = _find(forms, name)
         if at is None:
             return None
-        before, after = forms[:at], heard[at + len(name):]
+        before, after = forms[:at], _trim_fillers(heard[at + len(name):])
         if before and before[-1] == "the":
             before = before[:-1]
         if not before:
@@ -555,7 +555,7 @@ def _match(parts: tuple[str | Slot, ...], forms: list[str]) -> Iterator[list[tup
             elif at + 1 < len(forms) and join_letters(forms[at:at + len(part)]) == [part]:
                 yield from walk(p + 1, at + len(part), spans)
             return
-        rest_min = sum(1 for q in parts[p + 1:])
+        rest_min = len(parts) - p - 1  # every later part takes at least one word
         for end in range(at + 1, min(len(forms) - rest_min, at + MAX_SLOT_WORDS) + 1):
             spans.append((at, end))
             yield from walk(p + 1, end, spans)
@@ -628,11 +628,6 @@ def _trim_fillers(heard: list[Word]) -> list[Word]:
     while end > start and heard[end - 1].form in FILLERS:
         end -= 1
     return heard[start:end]
-
-
-def _replace(resolved: Resolved, **changes: Any) -> Resolved:
-    from dataclasses import replace
-    return replace(resolved, **changes)
 
 
 # --- loading ----------------------------------------------------------------------------------
