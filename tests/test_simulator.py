@@ -167,7 +167,7 @@ def test_built_in_intents_know_alexas_own_phrases():
 
 @pytest.mark.parametrize("said", ["", "   ", "😀", "🤔🤔 ?!", "x" * 10_000,
                                   "twitch " * 2_000, "\x00\x1b[31m", "{Cause}", "a. . . .",
-                                  "8:30 ::: ''' ..."])
+                                  "::: ,,, ... ;;"])
 def test_odd_input_never_crashes_and_falls_back(said):
     resolved = RESOLVER.resolve(said)
     assert resolved.intent == FALLBACK
