@@ -227,6 +227,7 @@ def test_built_in_slots_fill_from_samples_that_use_them():
                              "source": "USER"}
     assert slots["City"] == {"name": "City", "confirmationStatus": "NONE"}
     assert resolver.resolve("i live in new york").slots["City"]["value"] == "new york"
+    assert resolver.resolve("remind me at dinner").intent == FALLBACK  # no time Alexa can read
 
 
 # --- sessions -------------------------------------------------------------------------------

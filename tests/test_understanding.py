@@ -45,10 +45,15 @@ def test_every_slot_value_is_covered():
 
 
 def test_expected_slot_values_exist():
-    ids = {entry.id for entry in load_content()}
+    types = {t["name"]: {v["id"] for v in t["values"]} for t in MODEL["types"]}
+    slots = {intent["name"]: {s["name"]: s["type"] for s in intent.get("slots", [])}
+             for intent in MODEL["intents"]}
     for case in CASES:
-        for value in case.slots.values():
-            assert value in ids, f"line {case.line}: unknown entry id {value!r}"
+        for name, value in case.slots.items():
+            slot_type = slots.get(case.intent, {}).get(name)
+            assert slot_type, f"line {case.line}: {case.intent} has no slot {name}"
+            if slot_type in types:
+                assert value in types[slot_type], f"line {case.line}: no {slot_type} {value!r}"
 
 
 def test_intent_accuracy_is_at_least_95_percent():

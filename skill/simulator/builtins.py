@@ -27,6 +27,9 @@ BUILTIN_INTENT_PHRASES: dict[str, tuple[str, ...]] = {
     "AMAZON.NavigateHomeIntent": ("go home", "home", "go to the home screen", "main menu"),
 }
 
+# Built-in slot types whose words must parse; any other built-in type takes any words.
+GRAMMARS = frozenset({"AMAZON.NUMBER", "AMAZON.TIME", "AMAZON.DATE"})
+
 _UNITS = {w: i for i, w in enumerate(
     [
         "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",

@@ -33,7 +33,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from skill.simulator.builtins import BUILTIN_INTENT_PHRASES, parse_builtin
+from skill.simulator.builtins import BUILTIN_INTENT_PHRASES, GRAMMARS, parse_builtin
 from skill.simulator.envelope import DEFAULT_SKILL_ID
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "interaction_models"
@@ -412,7 +412,7 @@ class Resolver:
             for spans in _match(sample.parts, forms):
                 candidate = _Candidate(sample, spans)
                 filled, unresolved = self._fill(candidate, heard)
-                if unresolved and (not literals or not self._plausible(candidate)):
+                if unresolved and (not literals or not self._plausible(candidate, heard)):
                     continue
                 slot_words = sum(end - start for start, end in spans)
                 scored.append(((unresolved, slot_words, -len(literals), sample.order),
@@ -480,13 +480,14 @@ class Resolver:
             filled[slot.name] = value
         return filled, unresolved
 
-    def _plausible(self, candidate: _Candidate) -> bool:
+    def _plausible(self, candidate: _Candidate, heard: list[Word]) -> bool:
         """Could Alexa have heard these words as an unlisted value of the slot type?
 
         Alexa learns a custom type's shape from its values and a sample's shape from its carrier
         words: it passes on a value it has never seen, but not one longer than any value it was
         given, nor one that outweighs the sample's own words ("what illnesses can cause" is not
-        a body part heard in "{BodyPart} twitching").
+        a body part heard in "{BodyPart} twitching"). A built-in type with a grammar takes only
+        words it can read: "cancel" is no AMAZON.TIME.
         """
         slots = [p for p in candidate.sample.parts if isinstance(p, Slot)]
         captured = 0
@@ -494,6 +495,9 @@ class Resolver:
             captured += end - start
             values = self.types.get(slot.type)
             if values is not None and end - start > values.longest:
+                return False
+            if slot.type in GRAMMARS and parse_builtin(
+                    slot.type, [w.form for w in heard[start:end]], self.today()) is None:
                 return False
         return captured <= len(candidate.sample.literals)
 
@@ -519,8 +523,7 @@ class Resolver:
         parsed = parse_builtin(slot.type, forms, self.today())
         if parsed is None:
             filled.update(value="?" if slot.type == "AMAZON.NUMBER" else text, source="USER")
-            return filled, slot.type not in ("AMAZON.NUMBER", "AMAZON.TIME", "AMAZON.DATE",
-                                             "AMAZON.DURATION")
+            return filled, slot.type not in GRAMMARS
         filled.update(value=parsed, source="USER")
         return filled, True
 
