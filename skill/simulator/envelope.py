@@ -70,6 +70,7 @@ class Conversation:
     attributes: dict[str, Any] = field(default_factory=dict)
     new: bool = True
     permissions: dict[str, Any] | None = None
+    moment: datetime | None = None  # a fixed request time (recorded fixtures); None: now
 
     def restart(self) -> None:
         """A new session for the same person on the same device."""
@@ -108,7 +109,7 @@ class Conversation:
         envelope["context"] = context
         envelope["request"] = {
             "requestId": _id("amzn1.echo-api.request"),
-            "timestamp": timestamp(),
+            "timestamp": timestamp(self.moment),
             "locale": self.locale,
             **request,
         }
