@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 
 from skill.app import build_skill, handle_event
 from skill.config import Settings
+from skill.content import CONTENT_DIR
 from tests.alexa_api import FakeAlexaApi
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -113,3 +115,18 @@ def store_path(tmp_path):
 def remembering(store_path, alexa_api):
     """replay() through a skill that keeps user records (SQLite under tmp_path)."""
     return replayer(build_skill(Settings(state_path=str(store_path)), api_client=alexa_api))
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A scratch copy of content/, for tests that break a file on purpose."""
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` in a file; the test fails if `old` is not there."""
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))

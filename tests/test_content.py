@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 import xml.etree.ElementTree as ElementTree
-from pathlib import Path
 
 import pytest
 
-from skill.content import CONTENT_DIR, ContentError, Entry, get_content, load_content
+from skill.content import ContentError, Entry, get_content, load_content
 from skill.model import build_models
 from skill.speech import LIST_PAGE, Answer, Speaker, to_ssml
+from tests.conftest import edit
 
 CONTENT = get_content()
 LOCALES = tuple(CONTENT.messages.locales)
@@ -110,19 +109,6 @@ def test_acronyms_inside_words_are_left_alone():
 
 
 # --- a broken file fails loudly, naming file, entry and line, and never half-loads ----------------
-
-@pytest.fixture
-def content_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(CONTENT_DIR, target)
-    return target
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
-
 
 def test_a_missing_field_names_the_file_and_entry(content_copy):
     causes = content_copy / "causes.yaml"

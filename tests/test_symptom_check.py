@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import itertools
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
 from skill.app import handle_event
-from skill.content import CONTENT_DIR, ContentError, get_content, load_content
+from skill.content import ContentError, get_content, load_content
 from skill.model import build_models
 from skill.simulator.envelope import Conversation, slot
 from skill.speech import CHECK, LIST_PAGE, NO, UNSURE, YES, Speaker
-from tests.conftest import Reply
+from tests.conftest import Reply, edit
 
 CONTENT = get_content()
 CHECK_CONTENT = CONTENT.check
@@ -489,19 +487,6 @@ def test_the_answer_slot_type_is_yes_no_and_not_sure_from_the_content():
 
 
 # --- a broken check file fails loudly, naming file, entry and line ------------------------------
-
-@pytest.fixture
-def content_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(CONTENT_DIR, target)
-    return target
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
-
 
 @pytest.mark.parametrize(("old", "new", "error"), [
     ("    sign: numbness or pain\n", "", r"symptom_check\.yaml:\d+: entry 'numbness' missing "
