@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint model
+.PHONY: run test lint model bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,3 +24,7 @@ test: $(VENV)/.installed
 ## model: regenerate interaction_models/*.json from content/ and interaction_models/intents/
 model: $(VENV)/.installed
 	$(PY) -m skill.model
+
+## bench: cold start, warm latency, memory, package size and web service, against a hello-world skill
+bench: $(VENV)/.installed
+	$(PY) benchmarks/bench.py
