@@ -15,6 +15,7 @@ from ask_sdk_model.ui import SimpleCard
 from skill.content import get_content
 from skill.speech import Answer, Speaker, to_ssml
 
+ALEXA_LIMIT = 8000  # characters of SSML per speech (with <speak>), and of card title + text
 LAST = "last_answer"
 FOLLOW_UP = "follow_up"
 TOPIC = "topic"
@@ -62,10 +63,16 @@ def reply(handler_input: HandlerInput, answer: Answer) -> Response:
         attributes[TOPIC] = answer.topic
 
     acronyms = get_content().messages.acronyms
+    speech = to_ssml(answer.speech, acronyms)
+    reprompt = to_ssml(answer.reprompt, acronyms) if answer.reprompt else None
+    too_long = max(len(speech), len(reprompt or "")) + len("<speak></speak>") > ALEXA_LIMIT
+    if too_long or len(answer.title or "") + len(answer.card or "") > ALEXA_LIMIT:
+        # Alexa would reject the whole response; the error handler apologises instead
+        raise ValueError(f"answer too long for Alexa: {len(speech)} characters of SSML")
     builder = handler_input.response_builder
-    builder.speak(to_ssml(answer.speech, acronyms))
-    if answer.reprompt:
-        builder.ask(to_ssml(answer.reprompt, acronyms))
+    builder.speak(speech)
+    if reprompt:
+        builder.ask(reprompt)
     if answer.title and answer.card:
         builder.set_card(SimpleCard(title=answer.title, content=answer.card))
     builder.set_should_end_session(answer.reprompt is None)

@@ -40,7 +40,14 @@ class Answer:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Answer:
-        return cls(**{key: data.get(key) for key in cls.__dataclass_fields__})
+        """An answer back from the session; TypeError if it is not one this skill could have
+        made (session attributes return from the client: they are checked, not trusted)."""
+        values = {key: data.get(key) for key in cls.__dataclass_fields__}
+        for key, value in values.items():
+            kind = dict if key == "follow_up" else str
+            if not isinstance(value, kind) and (value is not None or key == "speech"):
+                raise TypeError(f"a stored answer's '{key}' is not {kind.__name__}")
+        return cls(**values)
 
 
 def _join(*parts: str | None) -> str:
@@ -165,11 +172,14 @@ class Speaker:
 
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 _ESCAPE = re.compile("[&<>\"]")
+# What XML cannot carry at all, escaped or not (controls, lone surrogates, non-characters):
+# a slot value holding one would otherwise make the whole response unreadable to Alexa.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def escape(text: str) -> str:
     """Escape text for SSML (stdlib's xml.sax.saxutils would pull urllib into a cold start)."""
-    return _ESCAPE.sub(lambda match: _ESCAPES[match.group()], text)
+    return _ESCAPE.sub(lambda match: _ESCAPES[match.group()], _NOT_XML.sub("", text))
 
 
 def to_ssml(text: str, acronyms: tuple[str, ...] = ()) -> str:
