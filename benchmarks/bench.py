@@ -159,9 +159,10 @@ def bench_cold(runs: int) -> list[Row]:
         for which, env in envs.items():  # write .pyc files and the parse cache, warm page cache
             cold_run(which, env)
         results: dict[str, list[dict[str, float]]] = {which: [] for which in envs}
-        for _ in range(runs):  # interleaved, so drift hits every variant alike
-            for which, env in envs.items():
-                results[which].append(cold_run(which, env))
+        order = list(envs)
+        for run in range(runs):  # interleaved and rotated, so drift and position hit all alike
+            for which in order[run % len(order):] + order[:run % len(order)]:
+                results[which].append(cold_run(which, envs[which]))
 
     def median(which: str, key: str) -> float:
         return statistics.median(run[key] for run in results[which])
@@ -243,11 +244,18 @@ def bench_content_load(repeats: int = 20) -> list[Row]:
     return [Row(f"content load (median of {repeats})", ms(statistics.median(timings)))]
 
 
+def available(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:  # its parent package is missing
+        return False
+
+
 # --- the Lambda zip ---------------------------------------------------------------------------
 
 def bench_lambda_zip() -> list[Row]:
     """Sizes of the zip `skill.package` builds; the packager is its owner's, never copied here."""
-    if importlib.util.find_spec("skill.package") is None:
+    if not available("skill.package"):
         return [Row("Lambda zip", "n/a (packaging not available)")]
     with tempfile.TemporaryDirectory(prefix="bench-zip-") as tmp:
         out = Path(tmp) / "lambda.zip"
@@ -386,8 +394,10 @@ def bench_webservice(max_requests: int = 3000, max_seconds: float = 10.0) -> lis
     for Amazon's certificate URL, and each worker caches the chain after its first fetch (the
     warm-up), so the load measures verification with a cached chain, as in production.
     """
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))  # the tests package, when run as benchmarks/bench.py
     for module in ("skill.webservice", "gunicorn", "tests.certs", "tests.load_webservice"):
-        if importlib.util.find_spec(module) is None:
+        if not available(module):
             return [Row("web service", f"n/a ({module} not available)")]
     from tests.certs import CertificateServer, Route, make_pki
     from tests.load_webservice import CERT_PATH, server_env
@@ -449,7 +459,7 @@ def table(rows: list[Row]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=15, help="cold runs per skill (>= 10)")
+    parser.add_argument("--runs", type=int, default=30, help="cold runs per skill (>= 10)")
     parser.add_argument("--rounds", type=int, default=30, help="warm passes over the fixtures")
     parser.add_argument("--skip-web", action="store_true", help="leave out the web service")
     args = parser.parse_args(argv)
