@@ -185,6 +185,23 @@ def bench_cold(runs: int) -> list[Row]:
     return [*rows, rss]
 
 
+def bench_cold_from_source(runs: int) -> list[Row]:
+    """Cold start with no compiled bytecode to read or write, as in a Lambda package shipped
+    without .pyc files (its directory is read-only): every module compiles on every cold start.
+    """
+    with tempfile.TemporaryDirectory(prefix="bench-source-") as tmp:
+        nowhere = {"PYTHONPYCACHEPREFIX": str(Path(tmp) / "empty"), "PYTHONDONTWRITEBYTECODE": "1"}
+        envs = {which: _child_env(Path(tmp), **nowhere) for which in ("skill", "baseline")}
+        cold_run("skill", _child_env(Path(tmp)))  # the parse cache, as the package would ship it
+        results: dict[str, list[float]] = {which: [] for which in envs}
+        for run in range(runs):
+            for which in (("skill", "baseline") if run % 2 else ("baseline", "skill")):
+                results[which].append(cold_run(which, envs[which])["spawn_to_response"])
+    return [compare(f"cold, no .pyc files: spawn to response (median of {runs})",
+                    statistics.median(results["skill"]), statistics.median(results["baseline"]),
+                    ms)]
+
+
 # --- warm, in-process -------------------------------------------------------------------------
 
 def fixture_events() -> list[dict[str, Any]]:
@@ -469,6 +486,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     print(f"machine: {machine()}", flush=True)
     rows += bench_cold(args.runs)
+    rows += bench_cold_from_source(max(10, args.runs // 3))
     with tempfile.TemporaryDirectory(prefix="bench-warm-") as tmp:
         rows += bench_warm(args.rounds, Path(tmp))
     rows += bench_content_load()
