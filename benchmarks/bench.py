@@ -7,10 +7,11 @@ on the same machine: absolute milliseconds depend on the machine, ratios mostly 
 What it measures, and why:
 
 - Cold start: a fresh interpreter per run (what a new Lambda container does) imports the entry
-  module, loads the content and answers a topic question. Three clocks: the whole child process
-  (spawn to exit), spawn to first response, and inside the child from the first line of code to
-  the response (import + build + answer, without interpreter start-up). Medians of --runs runs,
-  skill and baseline interleaved so drift hits both alike. Target: at most 1.2x the baseline.
+  module, loads the content and answers a topic question. Clocks: the whole child process
+  (spawn to exit), spawn to first response, the child's CPU time (steadier than wall time on a
+  busy machine), and inside the child from the first line of code to the response (import +
+  build + answer, without interpreter start-up). Medians of --runs runs, skill and baseline
+  interleaved and rotated so drift hits both alike. Target: at most 1.2x the baseline.
 - Peak memory of a cold process after answering (ru_maxrss). Target: under 64 MiB.
 - Warm: per-request latency in-process over every recorded fixture, p50 and p99, and the
   baseline over the same envelopes. Target: p50 at most 1.5x the baseline.
@@ -31,6 +32,7 @@ import json
 import logging
 import os
 import platform
+import resource
 import socket
 import statistics
 import subprocess
@@ -136,16 +138,19 @@ def cold_run(which: str, env: dict[str, str]) -> dict[str, float]:
     """One fresh interpreter: import, build, answer; the three clocks and the peak RSS."""
     module = "baseline" if which == "baseline" else "skill"
     command = [sys.executable, "-c", _COLD_CHILD, module, str(COLD_FIXTURE), str(BENCH_DIR)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     spawned = time.perf_counter()
     done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True,
                           timeout=CHILD_TIMEOUT, check=False)
     exited = time.perf_counter()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # children run one at a time
     if done.returncode != 0:
         raise RuntimeError(f"cold {which} run failed:\n{done.stderr}")
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     if "<speak>" not in figures.pop("speech"):
         raise RuntimeError(f"cold {which} run did not speak")
     figures["process"] = exited - spawned
+    figures["cpu"] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     figures["spawn_to_response"] = figures.pop("answered_at") - spawned
     return figures
 
@@ -168,11 +173,19 @@ def bench_cold(runs: int) -> list[Row]:
         return statistics.median(run[key] for run in results[which])
 
     def cold(what: str, key: str, which: str = "skill", target: float | None = None) -> Row:
-        return compare(what, median(which, key), median("baseline", key), ms, target)
+        """Medians of each; the ratio is the median of the runs' paired ratios (a run of ours
+        against the baseline's run of the same round), which a change of load between rounds
+        does not skew."""
+        row = compare(what, median(which, key), median("baseline", key), ms, target)
+        row.ratio = statistics.median(ours[key] / theirs[key] for ours, theirs in
+                                      zip(results[which], results["baseline"], strict=True))
+        row.ok = None if target is None else row.ratio <= target
+        return row
 
     rows = [
         cold(f"cold: whole process (median of {runs})", "process", target=COLD_TARGET),
         cold("cold: spawn to first response", "spawn_to_response", target=COLD_TARGET),
+        cold("cold: CPU time of the process (user + sys)", "cpu", target=COLD_TARGET),
         cold("cold: in child, import + first answer", "first_response"),
         cold("cold: in child, import alone", "import"),
         cold("cold, no parse cache: whole process", "process", "skill, no parse cache"),
