@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ask_sdk_core.exceptions import ApiClientException
+from ask_sdk_model.services import ApiClient
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -222,6 +224,14 @@ def seed(path: Path) -> None:
                    "SET attributes = excluded.attributes", (PLACEHOLDER_USER, json.dumps(CANARY)))
 
 
+class OfflineApiClient(ApiClient):
+    """The Alexa APIs (time zone, reminders...) unreachable, as in an outage: the fuzz never
+    leaves this machine, and a handler that calls an API must cope with it being down."""
+
+    def invoke(self, request: Any) -> Any:
+        raise ApiClientException("offline: the fuzz tests make no network calls")
+
+
 @pytest.fixture(scope="module")
 def store(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("fuzz-store") / "users.sqlite3"
@@ -231,6 +241,7 @@ def store(tmp_path_factory) -> Path:
 def entry(store: Path) -> Iterator[None]:
     """The Lambda entry, its skill built with a real SQLite store holding the canary record."""
     fuzz_skill = build_skill(Settings(state_path=str(store)))
+    fuzz_skill.api_client = OfflineApiClient()  # whatever apiEndpoint a mutation invents
     adapter = fuzz_skill.persistence_adapter
     delete = adapter.delete_attributes
 
