@@ -12,6 +12,8 @@ What it measures, and why:
   busy machine), and inside the child from the first line of code to the response (import +
   build + answer, without interpreter start-up). Medians of --runs runs, skill and baseline
   interleaved and rotated so drift hits both alike. Target: at most 1.2x the baseline.
+- The same without the content parse cache, and without any .pyc files (a Lambda package
+  shipped without bytecode compiles every module on every cold start).
 - Peak memory of a cold process after answering (ru_maxrss). Target: under 64 MiB.
 - Warm: per-request latency in-process over every recorded fixture, p50 and p99, and the
   baseline over the same envelopes. Target: p50 at most 1.5x the baseline.
