@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint model serve package skill-package lock-lambda build-SkillFunction
+.PHONY: run test lint model serve package skill-package lock-lambda build-SkillFunction bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,7 @@ model: $(VENV)/.installed
 ##        e.g. make serve SERVE_ARGS="--workers 4 --bind 127.0.0.1:8080"
 serve: $(VENV)/.installed
 	$(PY) -m skill.webservice serve $(SERVE_ARGS)
+
 ## package: build the Lambda zip (build/lambda.zip, CPython 3.13 arm64) and print its size
 package: $(VENV)/.installed
 	$(PY) -m skill.package lambda --out build/lambda.zip
@@ -46,3 +47,7 @@ lock-lambda: $(VENV)/.installed
 # python3 with pip, not .venv: the same file set as `make package`, unpacked into ARTIFACTS_DIR.
 build-SkillFunction:
 	$(PYTHON) -m skill.package lambda --into "$(ARTIFACTS_DIR)"
+
+## bench: cold start, warm latency, memory, package size and web service, against a hello-world skill
+bench: $(VENV)/.installed
+	$(PY) benchmarks/bench.py

@@ -7,19 +7,21 @@ something wrong or say nothing at all. It never half-loads: one bad file fails t
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import string
 from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 MESSAGES_FILE = "messages.yaml"
 CHECK_FILE = "symptom_check.yaml"  # the guided check: its own schema, not a topic kind
+DEFAULT_PARSE_CACHE = CONTENT_DIR.parent / ".state" / "content-cache.json"
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _LINE = "__line__"
@@ -205,25 +207,100 @@ def normalise(phrase: str) -> str:
     return " ".join(phrase.lower().replace("-", " ").split()).strip(string.punctuation + " ")
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe YAML loader that remembers the line each mapping starts on, for error messages."""
+@cache
+def _line_loader() -> type:
+    """The safe YAML loader, remembering the line each mapping starts on, for error messages.
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping[_LINE] = node.start_mark.line + 1
-        return mapping
+    Built on first use: importing yaml costs a cold start more than parsing every content file,
+    and a warm parse cache (below) answers without it.
+    """
+    import yaml
+
+    class LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False
+                              ) -> dict[Any, Any]:
+            mapping = super().construct_mapping(node, deep=deep)
+            mapping[_LINE] = node.start_mark.line + 1
+            return mapping
+
+    return LineLoader
 
 
-def _read(path: Path) -> Any:
+class _ParseCache:
+    """YAML parsed before, keyed by each file's exact text, kept in one JSON file.
+
+    Only the parse is cached, never the checks: every file is still read and every rule still
+    runs on every load, so a file changed by one character is parsed afresh and a broken file
+    fails exactly as it would without a cache. A missing, unreadable or foreign cache is ignored;
+    one that cannot be written (a read-only Lambda package) is simply not written.
+    """
+
+    FORMAT = 1  # bump when what _read returns changes shape (e.g. the _LINE bookkeeping)
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.known: dict[str, Any] = {}
+        self.current: dict[str, Any] = {}
+        self.missed = False
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") == self.FORMAT and isinstance(data.get("files"), dict):
+                self.known = data["files"]
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def get(self, name: str, text: str) -> tuple[bool, Any]:
+        entry = self.known.get(name)
+        if isinstance(entry, dict) and entry.get("text") == text and "raw" in entry:
+            self.current[name] = entry
+            return True, entry["raw"]
+        self.missed = True
+        return False, None
+
+    def put(self, name: str, text: str, raw: Any) -> None:
+        try:  # only what JSON gives back unchanged (no dates, no integer keys)
+            faithful = json.loads(json.dumps(raw)) == raw
+        except (TypeError, ValueError):
+            faithful = False
+        if faithful:
+            self.current[name] = {"text": text, "raw": raw}
+
+    def save(self) -> None:
+        if not self.missed:
+            return
+        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps({"format": self.FORMAT, "files": self.current}),
+                                 encoding="utf-8")
+            os.replace(temporary, self.path)  # atomic: a concurrent reader sees old or new
+        except OSError:
+            with suppress(OSError):
+                temporary.unlink(missing_ok=True)
+
+
+def _read(path: Path, parsed: _ParseCache | None = None) -> Any:
     try:
-        with path.open(encoding="utf-8") as stream:
-            return yaml.load(stream, Loader=_LineLoader)
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ContentError(f"{path.name}: cannot be read: {error}") from error
+    if parsed is not None:
+        hit, raw = parsed.get(path.name, text)
+        if hit:
+            return raw
+    import yaml
+
+    try:
+        raw = yaml.load(text, Loader=_line_loader())
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"{path.name}:{mark.line + 1}" if mark else path.name
         raise ContentError(f"{where}: not valid YAML: {error.problem or error}") from error
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+    except yaml.YAMLError as error:
         raise ContentError(f"{path.name}: cannot be read: {error}") from error
+    if parsed is not None:
+        parsed.put(path.name, text, raw)
+    return raw
 
 
 class _Checker:
@@ -303,9 +380,9 @@ def _parse_overview(check: _Checker, raw: Any, kind: str) -> Overview:
     )
 
 
-def _parse_kind(path: Path) -> Kind:
+def _parse_kind(path: Path, parsed: _ParseCache | None = None) -> Kind:
     check = _Checker(path.name)
-    raw = check.mapping(_read(path), "the file")
+    raw = check.mapping(_read(path, parsed), "the file")
     check.keys(raw, {"kind", "entries"}, _KIND_KEYS, None)
     kind = raw["kind"]
     if not isinstance(kind, str) or not _ID.match(kind):
@@ -333,9 +410,9 @@ def _parse_kind(path: Path) -> Kind:
     )
 
 
-def _parse_messages(path: Path) -> Messages:
+def _parse_messages(path: Path, parsed: _ParseCache | None = None) -> Messages:
     check = _Checker(path.name)
-    raw = check.mapping(_read(path), "the file")
+    raw = check.mapping(_read(path, parsed), "the file")
     check.keys(raw, {"default_locale", "locales", "acronyms", "messages"},
                {"default_locale", "locales", "acronyms", "messages"}, None)
     templates = check.mapping(raw["messages"], "'messages'")
@@ -421,10 +498,10 @@ def _parse_words(check: _Checker, raw: Any) -> tuple[str, tuple[Word, ...], dict
     return kind, tuple(words), by_phrase
 
 
-def _parse_check(path: Path) -> SymptomCheck:
+def _parse_check(path: Path, parsed: _ParseCache | None = None) -> SymptomCheck:
     """The symptom check file: answer words, the emergency screen, the steps, the outcomes."""
     check = _Checker(path.name)
-    raw = check.mapping(_read(path), "the file")
+    raw = check.mapping(_read(path, parsed), "the file")
     check.keys(raw, _CHECK_KEYS, _CHECK_KEYS, None)
     answer_kind, answers, by_phrase = _parse_words(check, raw["answers"])
     emergency = _parse_step(check, raw["emergency"], "'emergency'", needs_sign=False)
@@ -463,20 +540,25 @@ def _link_check(check: SymptomCheck, kinds: Mapping[str, Kind],
                                    f"entry of kind '{_CHECK_TEST_KIND}'")
 
 
-def load_content(directory: Path = CONTENT_DIR) -> Content:
-    """Load and validate every file, or raise ContentError naming what is wrong and where."""
+def load_content(directory: Path = CONTENT_DIR, parse_cache: Path | None = None) -> Content:
+    """Load and validate every file, or raise ContentError naming what is wrong and where.
+
+    With `parse_cache`, YAML parsed on an earlier start is reused for files whose text is
+    unchanged (see _ParseCache); the result is the same either way.
+    """
     directory = Path(directory)
+    parsed = _ParseCache(Path(parse_cache)) if parse_cache else None
     messages_path = directory / MESSAGES_FILE
     if not messages_path.is_file():
         raise ContentError(f"{MESSAGES_FILE}: missing from {directory}")
-    messages = _parse_messages(messages_path)
+    messages = _parse_messages(messages_path, parsed)
     kinds: dict[str, Kind] = {}
     by_id: dict[str, Entry | Overview] = {}
     by_phrase: dict[tuple[str, str], Entry] = {}
     for path in sorted(directory.glob("*.yaml")):
         if path.name in (MESSAGES_FILE, CHECK_FILE):
             continue
-        kind = _parse_kind(path)
+        kind = _parse_kind(path, parsed)
         if kind.name in kinds:
             raise ContentError(f"{path.name}: kind '{kind.name}' is also defined in "
                                f"{kinds[kind.name].source}")
@@ -499,13 +581,23 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
         raise ContentError(f"no content files in {directory}")
     check = None
     if (directory / CHECK_FILE).is_file():
-        check = _parse_check(directory / CHECK_FILE)
+        check = _parse_check(directory / CHECK_FILE, parsed)
         _link_check(check, kinds, by_id)
+    if parsed is not None:
+        parsed.save()
     return Content(kinds=kinds, messages=messages, _by_id=by_id, _by_phrase=by_phrase,
                    check=check)
 
 
 @cache
 def get_content() -> Content:
-    """The skill's content, loaded once per process (a Lambda container reuses it)."""
-    return load_content()
+    """The skill's content, loaded once per process (a Lambda container reuses it).
+
+    CONTENT_DIR points at another content directory; CONTENT_CACHE at the parse cache
+    (default .state/content-cache.json; `none` turns it off).
+    """
+    directory = os.environ.get("CONTENT_DIR") or CONTENT_DIR
+    parse_cache = os.environ.get("CONTENT_CACHE") or DEFAULT_PARSE_CACHE
+    if str(parse_cache).lower() == "none":
+        parse_cache = None
+    return load_content(Path(directory), parse_cache)

@@ -9,6 +9,7 @@ device that does not gets nothing APL-specific at all.
 
 from __future__ import annotations
 
+from ask_sdk_core.exceptions import AttributesManagerException
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_locale
 from ask_sdk_model import Response
@@ -18,6 +19,7 @@ from skill.content import get_content
 from skill.screens import render_directive, screen_for
 from skill.speech import Answer, Speaker, to_ssml
 
+ALEXA_LIMIT = 8000  # characters of SSML per speech (with <speak>), and of card title + text
 LAST = "last_answer"
 FOLLOW_UP = "follow_up"
 TOPIC = "topic"
@@ -33,11 +35,19 @@ def speaker(handler_input: HandlerInput) -> Speaker:
 
 
 def session(handler_input: HandlerInput) -> dict:
-    """The session attributes, always a dict (a malformed session must not crash a handler)."""
+    """The session attributes, always a dict (a malformed session must not crash a handler).
+
+    A request that arrives without a session (the SDK refuses to give session attributes then)
+    still gets an answer: this turn's state goes to a scratch dict that nothing carries forward.
+    """
     manager = handler_input.attributes_manager
-    if not isinstance(manager.session_attributes, dict):
-        manager.session_attributes = {}
-    return manager.session_attributes
+    try:
+        attributes = manager.session_attributes
+    except AttributesManagerException:
+        return manager.request_attributes.setdefault("no_session", {})
+    if not isinstance(attributes, dict):
+        manager.session_attributes = attributes = {}
+    return attributes
 
 
 def pending_follow_up(handler_input: HandlerInput) -> dict | None:
@@ -76,10 +86,16 @@ def reply(handler_input: HandlerInput, answer: Answer) -> Response:
         attributes[TOPIC] = answer.topic
 
     acronyms = get_content().messages.acronyms
+    speech = to_ssml(answer.speech, acronyms)
+    reprompt = to_ssml(answer.reprompt, acronyms) if answer.reprompt else None
+    too_long = max(len(speech), len(reprompt or "")) + len("<speak></speak>") > ALEXA_LIMIT
+    if too_long or len(answer.title or "") + len(answer.card or "") > ALEXA_LIMIT:
+        # Alexa would reject the whole response; the error handler apologises instead
+        raise ValueError(f"answer too long for Alexa: {len(speech)} characters of SSML")
     builder = handler_input.response_builder
-    builder.speak(to_ssml(answer.speech, acronyms))
-    if answer.reprompt:
-        builder.ask(to_ssml(answer.reprompt, acronyms))
+    builder.speak(speech)
+    if reprompt:
+        builder.ask(reprompt)
     if answer.title and answer.card:
         builder.set_card(SimpleCard(title=answer.title, content=answer.card))
     if answer.topic and supports_apl(handler_input):

@@ -15,6 +15,7 @@ from ask_sdk_model import IntentRequest
 from skill.content import Content, Entry
 
 ER_SUCCESS_MATCH = "ER_SUCCESS_MATCH"
+MAX_HEARD = 100  # characters; what a person says in one breath, and all we ever repeat back
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ def resolved_ids(handler_input: HandlerInput, slot_name: str) -> tuple[list[obje
     slot = slots.get(slot_name) if isinstance(slots, dict) else None
     heard = getattr(slot, "value", None)
     heard = heard.strip() if isinstance(heard, str) and heard.strip() else None
+    if heard and len(heard) > MAX_HEARD:  # never echo a request's megabyte into the speech
+        heard = heard[:MAX_HEARD].rsplit(" ", 1)[0].strip() or heard[:MAX_HEARD]
     ids: list[object] = []
     resolutions = getattr(getattr(slot, "resolutions", None), "resolutions_per_authority", None)
     for authority in resolutions or ():

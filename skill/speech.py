@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from skill.content import CheckStep, Content, Entry, Overview, SymptomCheck
@@ -41,11 +42,22 @@ class Answer:
     topic: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """For the session. Not dataclasses.asdict, whose deep copy cost every request ~5%."""
+        data = {key: getattr(self, key) for key in self.__dataclass_fields__}
+        if self.follow_up is not None:
+            data["follow_up"] = dict(self.follow_up)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Answer:
-        return cls(**{key: data.get(key) for key in cls.__dataclass_fields__})
+        """An answer back from the session; TypeError if it is not one this skill could have
+        made (session attributes return from the client: they are checked, not trusted)."""
+        values = {key: data.get(key) for key in cls.__dataclass_fields__}
+        for key, value in values.items():
+            kind = dict if key == "follow_up" else str
+            if not isinstance(value, kind) and (value is not None or key == "speech"):
+                raise TypeError(f"a stored answer's '{key}' is not {kind.__name__}")
+        return cls(**values)
 
 
 def _join(*parts: str | None) -> str:
@@ -269,17 +281,26 @@ def _interleave(steps: list[CheckStep]) -> list[str]:
 
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 _ESCAPE = re.compile("[&<>\"]")
+# What XML cannot carry at all, escaped or not (controls, lone surrogates, non-characters):
+# a slot value holding one would otherwise make the whole response unreadable to Alexa.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def escape(text: str) -> str:
     """Escape text for SSML (stdlib's xml.sax.saxutils would pull urllib into a cold start)."""
-    return _ESCAPE.sub(lambda match: _ESCAPES[match.group()], text)
+    return _ESCAPE.sub(lambda match: _ESCAPES[match.group()], _NOT_XML.sub("", text))
 
 
 def to_ssml(text: str, acronyms: tuple[str, ...] = ()) -> str:
     """Plain text to the inside of a <speak> element, with acronyms spelled letter by letter."""
     ssml = escape(text)
     if acronyms:
-        pattern = r"\b(" + "|".join(re.escape(a) for a in acronyms) + r")\b"
-        ssml = re.sub(pattern, r'<say-as interpret-as="characters">\1</say-as>', ssml)
+        ssml = _acronym_pattern(acronyms).sub(r'<say-as interpret-as="characters">\1</say-as>',
+                                               ssml)
     return ssml
+
+
+@cache
+def _acronym_pattern(acronyms: tuple[str, ...]) -> re.Pattern[str]:
+    """Built once per list of acronyms, not once per answer."""
+    return re.compile(r"\b(" + "|".join(re.escape(a) for a in acronyms) + r")\b")

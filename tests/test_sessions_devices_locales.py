@@ -102,3 +102,11 @@ def test_lambda_handler_is_the_entry_point():
 
     speech = lambda_handler(load_fixture("launch"), None)["response"]["outputSpeech"]["ssml"]
     assert "Welcome" in speech
+
+
+def test_an_intent_without_a_session_still_gets_its_answer(skill):
+    envelope = load_fixture("cause_coffee")
+    del envelope["session"]
+    answer = handle_event(skill, envelope)
+    assert "caffeine" in answer["response"]["outputSpeech"]["ssml"]
+    assert "sessionAttributes" not in answer
