@@ -16,6 +16,11 @@ GetItem/PutItem/DeleteItem, which no boto3 release has changed in years, and shi
 make the zip several times larger and every cold start slower. `lock` regenerates the pinned list
 from pyproject.toml's `dependencies` plus the `aws` extra.
 
+The artifact also carries what a cold start would otherwise redo on every start, because Lambda's
+/var/task is read-only: the content parsed once (.state/content-cache.json, so no YAML runs) and
+bytecode compiled by a Python of the runtime's version (this one, or python3.13 on PATH or from
+pyenv; without one the build says so and ships sources only).
+
 Standard library only: SAM runs this with whatever `python3` (with pip) the builder has.
 """
 
@@ -96,6 +101,52 @@ def install_dependencies(target: Path, platform: str = "lambda") -> None:
         shutil.rmtree(target / leftover, ignore_errors=True)
 
 
+def target_python(platform: str = "lambda") -> str | None:
+    """An interpreter of the version the artifact runs on ('local': this one), or None.
+
+    Bytecode is specific to a Python version, so only such an interpreter may compile it: this
+    one when it matches, else `python3.13` on PATH or installed by pyenv.
+    """
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    wanted = LAMBDA_PYTHON_VERSION if platform == "lambda" else running
+    if running == wanted:
+        return sys.executable
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    candidates = [shutil.which(f"python{wanted}"),
+                  *sorted(map(str, pyenv.glob(f"{wanted}.*/bin/python{wanted}")))]
+    for candidate in filter(None, candidates):
+        probe = subprocess.run([candidate, "-I", "-c", "import sys; print(sys.executable)"],
+                               capture_output=True, text=True, env={"PATH": os.defpath})
+        if probe.returncode == 0:
+            return probe.stdout.strip()
+    return None
+
+
+def write_content_cache(directory: Path) -> Path:
+    """Parse the content once at build time, so a cold start neither imports nor runs YAML.
+
+    skill.content reads the cache at .state/content-cache.json next to content/ (its default)
+    and still checks every file against it, so a cache that does not match is simply unused.
+    """
+    code = ("import sys; from pathlib import Path; root = Path(sys.argv[1]); "
+            "sys.path.insert(0, str(root)); from skill.content import load_content; "
+            "load_content(root / 'content', root / '.state' / 'content-cache.json')")
+    subprocess.run([sys.executable, "-I", "-S", "-B", "-c", code, str(directory)], check=True)
+    return directory / ".state" / "content-cache.json"
+
+
+def compile_bytecode(directory: Path, python: str, platform: str) -> None:
+    """Ship .pyc files: Lambda's /var/task is read-only, so a cold start cannot cache its own.
+
+    Unchecked hashes, because the zip's fixed timestamps would make timestamp-based .pyc files
+    look stale; paths in tracebacks are rewritten to where Lambda unpacks the code.
+    """
+    relocate = ["-s", str(directory), "-p", "/var/task"] if platform == "lambda" else []
+    subprocess.run([python, "-I", "-m", "compileall", "-q", "-j", "0", "--invalidation-mode",
+                    "unchecked-hash", *relocate, str(directory)], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
 def build_lambda_dir(into: Path, platform: str = "lambda") -> Path:
     """The unpacked Lambda artifact in `into` (SAM's ARTIFACTS_DIR, or a temporary directory).
 
@@ -110,15 +161,26 @@ def build_lambda_dir(into: Path, platform: str = "lambda") -> Path:
         destination = into / name
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, destination)
+    write_content_cache(into)
+    python = target_python(platform)
+    if python is None:
+        print(f"note: no Python {LAMBDA_PYTHON_VERSION} here, so the artifact carries no "
+              "bytecode and every cold start compiles it (several times slower); install it, "
+              "or build with `sam build --use-container`", file=sys.stderr)
+    else:
+        compile_bytecode(into, python, platform)
     return into
 
 
 def zip_dir(directory: Path, out: Path) -> Path:
-    """A reproducible zip of `directory`: sorted names, fixed times, world-readable files."""
+    """A reproducible zip of `directory`: sorted names, fixed times, world-readable files.
+
+    Its __pycache__ folders are the bytecode compile_bytecode wrote (pip's own is never kept).
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for path in sorted(directory.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
+            if path.is_file():
                 info = zipfile.ZipInfo(path.relative_to(directory).as_posix(), _FIXED_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o100644 << 16   # Lambda runs as another user: readable

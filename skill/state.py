@@ -115,6 +115,9 @@ def user_record(handler_input: HandlerInput) -> dict[str, Any]:
     request_attributes = manager.request_attributes
     if request_attributes.get(_LOADED) is False:
         return {}
+    if getattr(manager, "_persistence_adapter", None) is None:  # no store configured: not news
+        request_attributes[_LOADED] = False
+        return {}
     try:
         record = manager.persistent_attributes
     except Exception as error:

@@ -77,8 +77,8 @@ print(json.dumps({"replies": replies, "modules": modules, "outside": outside, "s
 
 
 def normalised(name: str) -> str:
-    """A zip entry's name with the interpreter and platform taken out of extension modules."""
-    return re.sub(r"\.cpython-\d+-[^/]+\.so$", ".so", name)
+    """A zip entry's name with the interpreter and platform taken out of compiled files."""
+    return re.sub(r"\.cpython-\d+(-[^/]+)?\.(so|pyc)$", r".\2", name)
 
 
 @pytest.fixture(scope="module")
@@ -128,13 +128,26 @@ def run_clean(built, events: list[str], env: dict[str, str], extra: list[Path] =
 
 def test_it_holds_the_skill_its_content_and_nothing_of_the_checkout(built):
     names = built["names"]
-    ours = {n for n in names if n.startswith(("skill/", "content/"))}
+    ours = {n for n in names if n.startswith(("skill/", "content/")) and "__pycache__" not in n}
     assert ours == {name for _, name in package.source_files()}
     assert "skill/app.py" in ours and "content/messages.yaml" in ours
     for name in names:
         assert not name.startswith(NEVER_SHIPPED), name
         assert name.split("/")[0].lower() not in NEVER_SHIPPED_PACKAGES, name
-        assert "__pycache__" not in name and not name.endswith(".pyc"), name
+
+
+def test_it_carries_bytecode_for_every_module_and_the_parsed_content(built):
+    """Lambda's /var/task is read-only: what is not shipped compiled is compiled on every start."""
+    names = set(built["names"])
+    tag = sys.implementation.cache_tag
+    for name in names:
+        if name.endswith(".py"):
+            folder, _, file = name.rpartition("/")
+            compiled = f"{folder}/__pycache__/{file[:-3]}.{tag}.pyc".lstrip("/")
+            assert compiled in names, f"{name} has no bytecode"
+        if name.endswith(".pyc"):
+            assert f".{tag}." in name, f"{name}: bytecode of another Python"
+    assert ".state/content-cache.json" in names
 
 
 def test_its_dependencies_are_exactly_the_pinned_ones(built):
@@ -178,6 +191,7 @@ def test_a_clean_interpreter_answers_from_the_unpacked_zip_alone(built, tmp_path
     assert result["outside"] == []
     assert "skill.handlers.topics" in result["modules"]
     assert not {m.split(".")[0] for m in result["loaded"]} & {"boto3", "flask", "pytest"}
+    assert "yaml" not in result["loaded"], "the shipped parse cache was not used"
 
 
 def test_in_lambda_it_keeps_records_in_the_table_with_the_runtimes_boto3(
@@ -230,23 +244,9 @@ def test_the_arm64_zip_for_lambda_has_the_same_files(built, arm64):
     assert any(".cpython-313-" in name for name in arm64["names"])
 
 
-def lambda_python() -> str | None:
-    """A CPython of the Lambda's version here (on PATH, or installed by pyenv), if any."""
-    name = f"python{package.LAMBDA_PYTHON_VERSION}"
-    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
-    candidates = [shutil.which(name), *sorted(map(str, pyenv.glob(
-        f"{package.LAMBDA_PYTHON_VERSION}.*/bin/{name}")))]
-    for candidate in filter(None, candidates):
-        probe = subprocess.run([candidate, "-I", "-c", "import sys; print(sys.executable)"],
-                               capture_output=True, text=True, env={"PATH": os.defpath})
-        if probe.returncode == 0:
-            return probe.stdout.strip()
-    return None
-
-
 def test_the_arm64_zip_runs_on_the_lambdas_python_version(arm64, tmp_path):
     """Its native speed-ups cannot load on this machine; their pure-Python fallbacks do."""
-    python = lambda_python()
+    python = package.target_python("lambda")
     if python is None:
         pytest.skip(f"no python{package.LAMBDA_PYTHON_VERSION} on this machine")
     result = run_clean(arm64, ["launch", "cause_coffee"],
