@@ -48,6 +48,10 @@ TURN_KEYS = {"say": str, "reply": (str, list), "not_reply": (str, list), "card":
 PERMISSION_ANSWERS = {"accept": ACCEPTED, "deny": DENIED, "none": NOT_ANSWERED}
 
 
+# Scalars read as the text written when the key wants text (`say: yes`, `timestamp: 2026-...`).
+_PLAIN_TAGS = (":bool", ":int", ":float", ":str", ":timestamp")
+
+
 class ScriptError(ValueError):
     """A dialog script is malformed; the message starts with file:line."""
 
@@ -118,10 +122,7 @@ def _scalar(path: Path, node: yaml.Node, expected: Any, key: str) -> Any:
         raise ScriptError(f"{_where(path, node)}: '{key}' must not be a mapping")
     kinds = expected if isinstance(expected, tuple) else (expected,)
     # Text is taken as written: `say: yes` means the word, not YAML's boolean.
-    if str in kinds and isinstance(node, yaml.ScalarNode) and node.tag.endswith((":bool",
-                                                                                ":int",
-                                                                                ":float",
-                                                                                ":str")):
+    if str in kinds and isinstance(node, yaml.ScalarNode) and node.tag.endswith(_PLAIN_TAGS):
         value: Any = node.value
     elif list in kinds and key != "turns" and isinstance(node, yaml.SequenceNode):
         value = [item.value if isinstance(item, yaml.ScalarNode) else None
