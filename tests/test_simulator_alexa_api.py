@@ -464,3 +464,16 @@ turns:
     [result] = run_script(script, skill_handler)
     assert result.passed, result.line()
     assert result.outcome.consents[0].source == "the script"
+
+
+# --- what the stand-in found -------------------------------------------------------------------
+
+def test_a_reminder_read_back_with_its_alert_info_is_understood(tmp_path):
+    # The Reminders API returns every reminder with its alertInfo, as the stand-in does; the
+    # SDK's model names a module that does not exist for it (skill/reminders.py works round it).
+    listing = {"totalCount": "1", "links": None, "alerts": [
+        dict(REMINDER, alertToken="T", status="ON", version="1",
+             createdTime="2026-11-25T11:30:00.000Z", updatedTime="2026-11-25T11:30:00.000Z")]}
+    api = FakeAlexaApi().on("GET", REMINDERS_PATH, 200, listing)
+    reply = replayer(build_skill(Settings(), api_client=api))("reminder_status")
+    assert reply.speech.startswith("Your daily tip reminder is set for 8 AM.")
