@@ -67,12 +67,11 @@ class Exchange:
 
     request: dict[str, Any]
     response: dict[str, Any]
+    note: str | None = None   # what Alexa did after this response (asked for a permission)
 
     @property
     def request_type(self) -> str:
         return self.request["request"]["type"]
-
-    note: str | None = None   # what Alexa did after this response (asked for a permission)
 
     @property
     def label(self) -> str:
