@@ -34,12 +34,14 @@ def build_skill(settings: Settings | None = None, api_client: ApiClient | None =
     """Assemble the skill: content checked first, so broken YAML fails here, loudly.
 
     `api_client` carries the calls to the Alexa APIs (time zone, reminders); by default one
-    with a time-out. Tests pass a fake, or one pointed at a server on this machine.
+    with a time-out, HTTPS only unless `settings.alexa_api_loopback` (the local simulator, whose
+    stand-in for the Alexa APIs listens on 127.0.0.1). Tests pass a fake.
     """
     settings = settings or Settings.from_env()
     get_content()
     builder = CustomSkillBuilder(persistence_adapter=persistence_adapter(settings),
-                                 api_client=api_client or TimedApiClient())
+                                 api_client=api_client or TimedApiClient(
+                                     allow_loopback_http=settings.alexa_api_loopback))
     builder.skill_id = settings.skill_id
     for handler in request_handlers():
         builder.add_request_handler(handler)

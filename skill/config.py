@@ -53,6 +53,14 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     trusted_roots: str | None = None        # PEM file of root CAs; None: the certifi bundle
     test_cert_origin: str | None = None     # tests only: a loopback origin allowed as cert URL
+    # The local simulator only: lets the skill call the Alexa APIs over plain HTTP on this machine
+    # (127.0.0.1, localhost, ::1), where the simulator serves its stand-in for them.
+    alexa_api_loopback: bool = False
+
+    def __post_init__(self) -> None:
+        if self.alexa_api_loopback and self.production:
+            raise ValueError("ALEXA_API_LOOPBACK is for the local simulator and refused in "
+                             "production mode (PRODUCTION=1)")
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -61,7 +69,8 @@ class Settings:
         Without STATE_TABLE the user records go to a SQLite file (STATE_PATH, default
         .state/users.sqlite3 in the checkout; STATE_PATH=none turns the store off).
         The web service adds VERIFY_SIGNATURES, PRODUCTION, SKILL_ROUTE, MAX_BODY_BYTES,
-        TRUSTED_ROOTS and TEST_CERT_ORIGIN (see the README's "Web service" section).
+        TRUSTED_ROOTS and TEST_CERT_ORIGIN (see the README's "Web service" section); the local
+        simulator sets ALEXA_API_LOOPBACK, refused with PRODUCTION and inside AWS Lambda.
         """
         env = dict(os.environ if env is None else env)
         state_path = env.get("STATE_PATH", DEFAULT_STATE_PATH)
@@ -77,4 +86,13 @@ class Settings:
             max_body_bytes=_positive_int(env, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
             trusted_roots=env.get("TRUSTED_ROOTS") or None,
             test_cert_origin=env.get("TEST_CERT_ORIGIN") or None,
+            alexa_api_loopback=_loopback(env),
         )
+
+
+def _loopback(env: dict[str, str]) -> bool:
+    """ALEXA_API_LOOPBACK, which a deployed skill never has: Alexa's APIs are HTTPS only."""
+    on = _flag(env, "ALEXA_API_LOOPBACK", False)
+    if on and env.get("AWS_LAMBDA_FUNCTION_NAME"):
+        raise ValueError("ALEXA_API_LOOPBACK is for the local simulator and refused in AWS Lambda")
+    return on

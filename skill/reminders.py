@@ -113,7 +113,23 @@ def reminder_time(reminder: Any) -> ClockTime | None:
     return None
 
 
+def _readable_alert_info() -> None:
+    """Let the SDK read a reminder's alertInfo back.
+
+    ask-sdk-model (1.82) types AlertInfo.spokenInfo as `...reminder_management.
+    alert_info_spoken_info.SpokenInfo`, a module that does not exist, so every reminder the
+    Reminders API returns (they all carry alertInfo) fails to deserialize: "when is my reminder"
+    and "cancel my reminder" could never work. The name is pointed at the real module.
+    """
+    import sys
+
+    from ask_sdk_model.services.reminder_management import spoken_info
+
+    sys.modules.setdefault(f"{spoken_info.__package__}.alert_info_spoken_info", spoken_info)
+
+
 def _service(handler_input: HandlerInput) -> Any:
+    _readable_alert_info()
     factory = handler_input.service_client_factory
     if factory is None:
         raise RuntimeError("no service client factory: the skill was built without an ApiClient")

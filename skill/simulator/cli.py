@@ -6,6 +6,10 @@
     record DIR [utterance...] save each turn's request and response as fixtures
     resolve "utterance" [...] only what Alexa would understand: intent and slots
     accuracy                  score the model on tests/understanding/<locale>.yaml
+
+The Alexa APIs the skill calls (Settings: time zone; Reminders) are served by a stand-in on
+127.0.0.1 for the run: --time-zone sets the device's zone, --grant reminders says yes when
+Alexa asks for the reminders permission (chat asks you; otherwise the answer is no).
 """
 
 from __future__ import annotations
@@ -20,14 +24,24 @@ from pathlib import Path
 from typing import TextIO
 
 from skill.simulator.envelope import DEVICES
-from skill.simulator.session import Handler, Simulator, Turn
+from skill.simulator.session import (
+    ACCEPTED,
+    DENIED,
+    NOT_ANSWERED,
+    ConsentPrompt,
+    Handler,
+    Simulator,
+    Turn,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 HISTORY = ROOT / ".state" / "chat_history"
 CHAT_HELP = """\
 Type what you would say to Alexa, e.g. "open muscle twitch guide", "what causes twitching",
 "ask muscle twitch guide why does my eye twitch". Saying "exit" closes the skill's session.
-Commands: /json (show envelopes on or off), /new (end the session), /help, /quit (or Ctrl-D)."""
+Commands: /json (show envelopes on or off), /new (end the session), /grant reminders and
+/revoke reminders (the permission, as in the Alexa app), /reminders (what the stand-in for the
+Reminders API holds), /help, /quit (or Ctrl-D)."""
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +52,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--user", default=None, help="a stable user id (default: a test id)")
     parser.add_argument("--json", action="store_true",
                         help="print the request and response envelopes")
+    parser.add_argument("--time-zone", default=None, metavar="ZONE",
+                        help="the device's IANA time zone, e.g. Europe/London "
+                             "(default: this machine's, else UTC)")
+    parser.add_argument("--grant", action="append", default=[], metavar="PERMISSION",
+                        help="say yes when Alexa asks for this permission (reminders); "
+                             "may be repeated")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -89,25 +109,56 @@ def main(argv: list[str] | None = None, handler: Handler | None = None,
 
 
 def _simulator(args: argparse.Namespace, handler: Handler | None,
-               moment: datetime | None = None) -> Simulator:
+               moment: datetime | None = None, consent: ConsentPrompt | None = None
+               ) -> Simulator:
+    from skill.simulator.alexa_api import local_time_zone, scope_of
+
+    grant = {scope_of(name) for name in args.grant}
+    time_zone = args.time_zone or local_time_zone()
     return Simulator(locale=args.locale, device=args.device, user_id=args.user,
-                     handler=handler, moment=moment)
+                     handler=handler, moment=moment, time_zone=time_zone, grant=grant,
+                     consent=consent)
+
+
+def _render(turn: Turn, args: argparse.Namespace, start: int = 0) -> str:
+    from skill.simulator.transcript import render_turn
+
+    return render_turn(turn, show_json=args.json, start=start)
 
 
 def _show(turn: Turn, args: argparse.Namespace, out: TextIO) -> None:
-    from skill.simulator.transcript import render_turn
-
-    print(render_turn(turn, show_json=args.json), file=out, flush=True)
+    print(_render(turn, args), file=out, flush=True)
 
 
 def chat(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: TextIO,
          recorder: object | None = None) -> int:
-    simulator = _simulator(args, handler, getattr(args, "moment", None))
     interactive = sys.stdin.isatty()
+    shown = [0]   # exchanges of the current turn already printed (before a permission question)
+
+    def ask_person(turn: Turn, scope: str, question: str) -> str:
+        print(_render(turn, args), file=out, flush=True)
+        shown[0] = len(turn.exchanges)
+        prompt = f"Alexa would ask: {question} [y/n] "
+        try:
+            if interactive:
+                answer = input(prompt)
+            else:
+                print(prompt, end="", file=out, flush=True)
+                answer = input("")
+                print(answer, file=out)
+        except (EOFError, KeyboardInterrupt):
+            print(file=out)
+            answer = ""
+        word = answer.strip().lower()
+        return ACCEPTED if word in ("y", "yes") else DENIED if word in ("n", "no") \
+            else NOT_ANSWERED
+
+    simulator = _simulator(args, handler, getattr(args, "moment", None), ask_person)
     if interactive:
         _line_editing()
-    print(f"Muscle Twitch Guide simulator: {args.locale}, {args.device}. "
-          "Type /help for help, Ctrl-D to leave.", file=out, flush=True)
+    print(f"Muscle Twitch Guide simulator: {args.locale}, {args.device}, time zone "
+          f"{simulator.alexa_api.time_zone}. Type /help for help, Ctrl-D to leave.",
+          file=out, flush=True)
     failed = False
     try:
         while True:
@@ -133,33 +184,66 @@ def chat(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: Te
                 elif word == "new":
                     ended = simulator.end()
                     print("  (session ended)" if ended else "  (no session open)", file=out)
+                elif word.split()[:1] in (["grant"], ["revoke"]):
+                    _permission_command(simulator, word, out)
+                elif word == "reminders":
+                    held = simulator.alexa_api.describe_reminders()
+                    print("\n".join(f"  reminder {n}: {text}" for n, text in
+                                    enumerate(held, 1)) or "  (no reminders)", file=out)
                 else:
                     print(CHAT_HELP, file=out)
                 continue
             if not simulator.session_open and line.lower().strip(" .!") in ("exit", "quit"):
                 break
+            shown[0] = 0
             turn = simulator.say(line)
             failed |= turn.errored
-            _show(turn, args, out)
+            print(_render(turn, args, shown[0]), file=out, flush=True)
             _save(recorder, turn, out)
     finally:
         simulator.end()
+        simulator.close()
         if interactive:
             _save_history()
     return 1 if failed else 0
 
 
+def _permission_command(simulator: Simulator, word: str, out: TextIO) -> None:
+    """/grant NAME or /revoke NAME: the person changes a permission, as in the Alexa app."""
+    from skill.simulator.alexa_api import PERMISSIONS, scope_of
+
+    verb, *names = word.split()
+    if len(names) != 1:
+        print(f"  (say /{verb} followed by one of: {', '.join(PERMISSIONS)})", file=out)
+        return
+    try:
+        scope = scope_of(names[0])
+    except ValueError as error:
+        print(f"  ({error})", file=out)
+        return
+    if verb == "grant":
+        simulator.grant(scope)
+        print(f"  ({names[0]} permission granted: requests now carry a consent token)", file=out)
+    else:
+        simulator.revoke(scope)
+        print(f"  ({names[0]} permission revoked: the API now answers 403)", file=out)
+
+
 def ask(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: TextIO,
         recorder: object | None = None) -> int:
     simulator = _simulator(args, handler, getattr(args, "moment", None))
+    permissions = getattr(args, "permissions", None) or [None] * len(args.utterances)
     failed = False
-    for utterance in args.utterances:
-        print(f"you> {utterance}", file=out)
-        turn = simulator.say(utterance)
-        failed |= turn.errored
-        _show(turn, args, out)
-        _save(recorder, turn, out)
-    simulator.end()
+    try:
+        for utterance, permission in zip(args.utterances, permissions, strict=True):
+            print(f"you> {utterance}", file=out)
+            turn = simulator.say(utterance, permission)
+            failed |= turn.errored
+            _show(turn, args, out)
+            _save(recorder, turn, out)
+    finally:
+        simulator.end()
+        simulator.close()
     if failed:
         print("error: the skill errored (see SKILL ERROR above)", file=err)
     return 1 if failed else 0
@@ -206,8 +290,13 @@ def record(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: 
 
         script = load_script(args.script)
         args.utterances = [turn.say for turn in script.turns]
+        args.permissions = [turn.permission for turn in script.turns]
         args.locale, args.device = script.locale, script.device
         args.user = args.user or script.user
+        args.time_zone = args.time_zone or script.time_zone
+        args.grant = [*args.grant, *script.grant]
+        if script.moment and not args.timestamp:
+            args.moment = script.moment
     if args.utterances:
         status = ask(args, handler, out, err, recorder)
     else:

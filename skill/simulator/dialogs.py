@@ -6,12 +6,21 @@ The format (tests/dialogs/*.yaml), in the spirit of Bespoken's test scripts:
     locale: en-US            # optional
     device: echo-dot         # optional: echo-dot | echo-show
     user: amzn1.ask.account.SOMEONE   # optional stable user id
+    time_zone: Pacific/Auckland       # optional: the device's zone (default UTC)
+    timestamp: 2026-11-25T11:30:00Z   # optional: a fixed request time (default: now)
+    grant: [reminders]                # optional: say yes when Alexa asks for these permissions
     turns:
       - say: open muscle twitch guide
         reply: [welcome, not medical advice]   # substrings of the spoken reply (any case)
         not_reply: [diagnos]                   # optional: substrings it must not contain
         card: Caffeine                         # optional: the card title contains this
         ends: false                            # optional: shouldEndSession
+        permission: accept                     # optional: Alexa must ask for a permission in
+                                               # this turn; answer accept, deny or none
+
+`reply` and `not_reply` look at everything the skill said in the turn (its question, then its
+answer to the permission), `card` and `ends` at its last response. Without `permission` or
+`grant`, the person says no when Alexa asks.
 
 A script with a typo must not pass silently: unknown keys, wrong types and bad YAML are errors
 that name the file and the line.
@@ -27,13 +36,20 @@ from typing import Any
 
 import yaml
 
+from skill.simulator.alexa_api import scope_of, valid_time_zone
 from skill.simulator.envelope import DEVICES
-from skill.simulator.session import Handler, Simulator, Turn
+from skill.simulator.session import ACCEPTED, DENIED, NOT_ANSWERED, Handler, Simulator, Turn
 from skill.simulator.transcript import card_of, speech_of
 
-SCRIPT_KEYS = {"name": str, "locale": str, "device": str, "user": str, "turns": list}
+SCRIPT_KEYS = {"name": str, "locale": str, "device": str, "user": str, "time_zone": str,
+               "timestamp": str, "grant": (str, list), "turns": list}
 TURN_KEYS = {"say": str, "reply": (str, list), "not_reply": (str, list), "card": str,
-             "ends": bool}
+             "ends": bool, "permission": str}
+PERMISSION_ANSWERS = {"accept": ACCEPTED, "deny": DENIED, "none": NOT_ANSWERED}
+
+
+# Scalars read as the text written when the key wants text (`say: yes`, `timestamp: 2026-...`).
+_PLAIN_TAGS = (":bool", ":int", ":float", ":str", ":timestamp")
 
 
 class ScriptError(ValueError):
@@ -48,6 +64,7 @@ class ScriptTurn:
     not_reply: tuple[str, ...] = ()
     card: str | None = None
     ends: bool | None = None
+    permission: str | None = None   # ACCEPTED, DENIED or NOT_ANSWERED
 
 
 @dataclass(frozen=True)
@@ -58,6 +75,9 @@ class Script:
     locale: str = "en-US"
     device: str = "echo-dot"
     user: str | None = None
+    time_zone: str = "UTC"
+    moment: datetime | None = None
+    grant: tuple[str, ...] = ()      # permission names, e.g. "reminders"
 
 
 @dataclass
@@ -102,10 +122,7 @@ def _scalar(path: Path, node: yaml.Node, expected: Any, key: str) -> Any:
         raise ScriptError(f"{_where(path, node)}: '{key}' must not be a mapping")
     kinds = expected if isinstance(expected, tuple) else (expected,)
     # Text is taken as written: `say: yes` means the word, not YAML's boolean.
-    if str in kinds and isinstance(node, yaml.ScalarNode) and node.tag.endswith((":bool",
-                                                                                ":int",
-                                                                                ":float",
-                                                                                ":str")):
+    if str in kinds and isinstance(node, yaml.ScalarNode) and node.tag.endswith(_PLAIN_TAGS):
         value: Any = node.value
     elif list in kinds and key != "turns" and isinstance(node, yaml.SequenceNode):
         value = [item.value if isinstance(item, yaml.ScalarNode) else None
@@ -174,6 +191,26 @@ def load_script(path: Path) -> Script:
     if device not in DEVICES:
         raise ScriptError(f"{_where(path, top['device'][1])}: unknown device {device!r} "
                           f"(known: {', '.join(DEVICES)})")
+    time_zone = values.get("time_zone", "UTC")
+    if not valid_time_zone(time_zone):
+        raise ScriptError(f"{_where(path, top['time_zone'][1])}: unknown time zone "
+                          f"{time_zone!r} (an IANA name, e.g. Europe/London)")
+    moment = None
+    if "timestamp" in values:
+        try:
+            moment = datetime.fromisoformat(values["timestamp"].replace("Z", "+00:00"))
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            raise ScriptError(f"{_where(path, top['timestamp'][1])}: 'timestamp' must be an ISO "
+                              f"time with a zone, e.g. 2026-11-25T09:30:00Z, not "
+                              f"{values['timestamp']!r}")
+    grant = _texts(values.get("grant", ()))
+    for name in grant:
+        try:
+            scope_of(name)
+        except ValueError as error:
+            raise ScriptError(f"{_where(path, top['grant'][1])}: {error}") from None
     turns = []
     for node in turns_node.value:
         fields = _mapping(path, node, TURN_KEYS, "a turn")
@@ -181,13 +218,18 @@ def load_script(path: Path) -> Script:
             raise ScriptError(f"{_where(path, node)}: a turn needs 'say'")
         got = {key: _scalar(path, value, TURN_KEYS[key], key)
                for key, (_, value) in fields.items()}
+        permission = got.get("permission")
+        if permission is not None and permission.lower() not in PERMISSION_ANSWERS:
+            raise ScriptError(f"{_where(path, fields['permission'][1])}: 'permission' must be "
+                              f"{', '.join(PERMISSION_ANSWERS)}, not {permission!r}")
         turns.append(ScriptTurn(
             say=got["say"], line=node.start_mark.line + 1,
             reply=_texts(got.get("reply", ())), not_reply=_texts(got.get("not_reply", ())),
-            card=got.get("card"), ends=got.get("ends")))
+            card=got.get("card"), ends=got.get("ends"),
+            permission=PERMISSION_ANSWERS[permission.lower()] if permission else None))
     return Script(path=path, name=values["name"], turns=tuple(turns),
                   locale=values.get("locale", "en-US"), device=device,
-                  user=values.get("user"))
+                  user=values.get("user"), time_zone=time_zone, moment=moment, grant=grant)
 
 
 def script_paths(target: Path) -> list[Path]:
@@ -205,8 +247,10 @@ def script_paths(target: Path) -> list[Path]:
 def check(turn: ScriptTurn, outcome: Turn) -> list[str]:
     """Why the reply does not meet the turn's expectations (empty: it does)."""
     failures = [f"the skill errored: {error}" for error in outcome.errors]
+    if turn.permission is not None and not outcome.consents:
+        failures.append("Alexa asked for no permission (the skill sent no AskFor)")
     response = outcome.answer
-    heard = speech_of(response)
+    heard = " ".join(speech_of(answer) for answer in outcome.answers)
     low = heard.lower()
     missing = [text for text in turn.reply if text.lower() not in low]
     if missing:
@@ -232,17 +276,20 @@ def check(turn: ScriptTurn, outcome: Turn) -> list[str]:
 def run_script(script: Script, handler: Handler | None = None,
                moment: datetime | None = None,
                on_turn: Callable[[TurnResult], None] | None = None) -> list[TurnResult]:
-    """Play a script against the skill, turn by turn, from a fresh device and session."""
-    simulator = Simulator(locale=script.locale, device=script.device, user_id=script.user,
-                          handler=handler, moment=moment)
+    """Play a script against the skill, turn by turn, from a fresh device and session.
+
+    Each script gets its own stand-in for the Alexa APIs: no permission, no reminders.
+    """
     results = []
-    for index, turn in enumerate(script.turns, start=1):
-        outcome = simulator.say(turn.say)
-        result = TurnResult(script, index, turn, outcome, check(turn, outcome))
-        results.append(result)
-        if on_turn:
-            on_turn(result)
-    simulator.end()
+    with Simulator(locale=script.locale, device=script.device, user_id=script.user,
+                   handler=handler, moment=moment or script.moment, time_zone=script.time_zone,
+                   grant={scope_of(name) for name in script.grant}) as simulator:
+        for index, turn in enumerate(script.turns, start=1):
+            outcome = simulator.say(turn.say, turn.permission)
+            result = TurnResult(script, index, turn, outcome, check(turn, outcome))
+            results.append(result)
+            if on_turn:
+                on_turn(result)
     return results
 
 

@@ -2,7 +2,9 @@
 
 Whatever user id, device id, API access token or consent token a turn carried, the files hold the
 fixed placeholders of `envelope.py`, so a fixture recorded with `--user` or a real token is safe to
-commit and replays the same everywhere.
+commit and replays the same everywhere. The API endpoint is Alexa's own
+(https://api.amazonalexa.com), not the simulator's stand-in on 127.0.0.1: a fixture is in the
+exact shape Alexa sends.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from skill.simulator.envelope import (
+    API_ENDPOINT,
     PLACEHOLDER_CONSENT,
     PLACEHOLDER_DEVICE,
     PLACEHOLDER_TOKEN,
@@ -37,6 +40,8 @@ def _secrets(request: dict[str, Any]) -> dict[str, str]:
         found[device] = PLACEHOLDER_DEVICE
     if system.get("apiAccessToken"):
         found[system["apiAccessToken"]] = PLACEHOLDER_TOKEN
+    if system.get("apiEndpoint"):
+        found[system["apiEndpoint"]] = API_ENDPOINT
     return {real: fake for real, fake in found.items() if real != fake}
 
 

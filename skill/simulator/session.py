@@ -5,20 +5,32 @@ open a session when the skill is invoked (or when none is open), carry the sessi
 the `new` flag across turns, and close the session with a SessionEndedRequest when the skill ends
 it or the person says "exit". The skill is reached only through a handler with the signature of
 `skill.app.lambda_handler`.
+
+The Alexa APIs the skill calls (time zone, reminders) are served by a stand-in on 127.0.0.1
+(`alexa_api.py`), started with the simulator and stopped by `close()`. When the skill asks for a
+permission by voice (the AskFor `Connections.SendRequest` directive), the simulator does what Alexa
+does: asks the person (or takes the answer given up front), then sends the skill the
+`Connections.Response`, and from then on the requests carry the permission.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from skill.simulator.alexa_api import PERMISSION_WORDS, AlexaApiStandIn
 from skill.simulator.envelope import PLACEHOLDER_USER, Conversation
 from skill.simulator.resolver import Resolved, load_resolver
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+# Answers to Alexa's permission question, as the Connections.Response payload names them.
+ACCEPTED, DENIED, NOT_ANSWERED = "ACCEPTED", "DENIED", "NOT_ANSWERED"
+CONSENT_ANSWERS = (ACCEPTED, DENIED, NOT_ANSWERED)
 
 # Said while a session is open, Alexa itself closes it: the skill gets a SessionEndedRequest.
 EXIT_WORDS = frozenset({"exit", "quit", "alexa exit", "alexa quit"})
@@ -29,6 +41,18 @@ def default_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from skill.app import lambda_handler
 
     return lambda_handler(event, context)
+
+
+def allow_loopback_api() -> None:
+    """Let this process's skill call the stand-in over plain HTTP on 127.0.0.1.
+
+    Set before the skill is first built (`skill.app.get_skill` reads it once); a setting that
+    refuses it (PRODUCTION=1) is a ValueError here, before any turn is played.
+    """
+    from skill.config import Settings
+
+    os.environ["ALEXA_API_LOOPBACK"] = "1"
+    Settings.from_env()
 
 
 def _last_resort() -> dict[str, Any]:
@@ -43,6 +67,7 @@ class Exchange:
 
     request: dict[str, Any]
     response: dict[str, Any]
+    note: str | None = None   # what Alexa did after this response (asked for a permission)
 
     @property
     def request_type(self) -> str:
@@ -55,6 +80,16 @@ class Exchange:
         return intent.get("name") or self.request_type
 
 
+@dataclass(frozen=True)
+class Consent:
+    """Alexa asked the person for a permission; how it was answered and by whom."""
+
+    scope: str
+    question: str
+    status: str          # ACCEPTED, DENIED or NOT_ANSWERED
+    source: str          # "the person", "--grant", "the script", "already granted"
+
+
 @dataclass
 class Turn:
     """What happened after one utterance."""
@@ -65,18 +100,31 @@ class Turn:
     errors: list[str] = field(default_factory=list)   # what the skill logged as errors
     note: str | None = None                           # what the simulator did on its own
     session_open: bool = False                        # after this turn
+    consents: list[Consent] = field(default_factory=list)   # permission questions Alexa asked
+
+    @property
+    def answers(self) -> list[dict[str, Any]]:
+        """The skill's responses in this turn: to the utterance, then to a permission answer."""
+        return [e.response for e in self.exchanges if e.request_type != "SessionEndedRequest"]
 
     @property
     def answer(self) -> dict[str, Any] | None:
-        """The response to the utterance itself (not the SessionEndedRequest that may follow)."""
-        for exchange in self.exchanges:
-            if exchange.request_type != "SessionEndedRequest":
-                return exchange.response
-        return None
+        """The skill's last response in this turn (not the SessionEndedRequest that may follow)."""
+        answers = self.answers
+        return answers[-1] if answers else None
 
     @property
     def errored(self) -> bool:
         return bool(self.errors)
+
+
+def _ask_for(response: dict[str, Any]) -> dict[str, Any] | None:
+    """The AskFor permission request in a response, if the skill sent one."""
+    for directive in (response.get("response") or {}).get("directives") or ():
+        if isinstance(directive, dict) and directive.get("type") == "Connections.SendRequest" \
+                and directive.get("name") == "AskFor":
+            return directive
+    return None
 
 
 class _ErrorCatcher(logging.Handler):
@@ -94,25 +142,68 @@ class _ErrorCatcher(logging.Handler):
         self.messages.append(message)
 
 
+# Asks the person Alexa's permission question: (turn so far, scope, question) -> an answer.
+ConsentPrompt = Callable[[Turn, str, str], str]
+
+
 class Simulator:
-    """A device with a person in front of it, talking to one skill."""
+    """A device with a person in front of it, talking to one skill.
+
+    `time_zone` is the device's (what the Settings API answers). `grant` lists permission scopes
+    the person says yes to when Alexa asks; `consent` asks the person instead (the chat); with
+    neither, the answer is no. The user starts with no permission, like a new Alexa user.
+    """
 
     def __init__(self, locale: str = "en-US", device: str = "echo-dot",
                  user_id: str | None = None, handler: Handler | None = None,
-                 moment: datetime | None = None) -> None:
+                 moment: datetime | None = None, time_zone: str = "UTC",
+                 grant: Iterable[str] = (), consent: ConsentPrompt | None = None) -> None:
         self.resolver = load_resolver(locale)
         self.conversation = Conversation(locale=locale, device=device,
                                          user_id=user_id or PLACEHOLDER_USER, moment=moment)
         self.conversation.envelope({"type": "LaunchRequest"})  # unknown device: fail now
+        if handler is None:
+            allow_loopback_api()
         self.handler = handler or default_handler
         self.session_open = False
+        self.grant_on_ask = set(grant)
+        self.consent = consent
+        self.skill_name = " ".join(self.resolver.invocation).title()
+        self.alexa_api = AlexaApiStandIn(time_zone).start()
+        self.conversation.api_endpoint = self.alexa_api.url
+        self.conversation.api_access_token = self.alexa_api.token
+
+    def close(self) -> None:
+        """Stop the Alexa API stand-in (the session, if open, is left as it is)."""
+        self.alexa_api.stop()
+
+    def __enter__(self) -> Simulator:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.end()
+        self.close()
+
+    def grant(self, scope: str) -> None:
+        """The person grants a permission (as in the Alexa app); requests carry it from now on."""
+        self.alexa_api.grant(scope)
+        self.conversation.permissions = self.alexa_api.permissions()
+
+    def revoke(self, scope: str) -> None:
+        """The person withdraws a permission; the APIs refuse it (403) from now on."""
+        self.alexa_api.revoke(scope)
+        self.conversation.permissions = self.alexa_api.permissions()
 
     @property
     def locale(self) -> str:
         return self.conversation.locale
 
-    def say(self, utterance: str) -> Turn:
-        """Resolve what the person typed and send it to the skill as Alexa would."""
+    def say(self, utterance: str, permission: str | None = None) -> Turn:
+        """Resolve what the person typed and send it to the skill as Alexa would.
+
+        `permission` (ACCEPTED, DENIED or NOT_ANSWERED) answers a permission question Alexa asks
+        in this turn, ahead of `grant` and `consent`.
+        """
         said = " ".join(str(utterance).split())
         turn = Turn(said, None)
         if self.session_open and said.lower().strip(" .!") in EXIT_WORDS:
@@ -131,10 +222,50 @@ class Simulator:
         response = self._send(request, turn)
         convo.carry(response)
         self.session_open = True
+        for _ in range(3):   # a skill that asks again after every answer must not loop forever
+            ask = _ask_for(response)
+            if ask is None or (response.get("response") or {}).get("shouldEndSession") is True:
+                break
+            response = self._ask_permission(turn, ask, permission)
+            convo.carry(response)
         if (response.get("response") or {}).get("shouldEndSession") is True:
             self._end(turn)
         turn.session_open = self.session_open
         return turn
+
+    def _ask_permission(self, turn: Turn, directive: dict[str, Any], permission: str | None
+                        ) -> dict[str, Any]:
+        """Alexa's part of AskFor: ask, remember a yes, send the skill a Connections.Response."""
+        payload = directive.get("payload") or {}
+        scopes = [s.get("permissionScope") for s in payload.get("permissionScopes") or ()
+                  if isinstance(s, dict)] or [payload.get("permissionScope")]
+        scope = str(scopes[0] or "")
+        words = PERMISSION_WORDS.get(scope, f"use {scope}")
+        question = f"allow {self.skill_name} to {words}?"
+        if scope in self.alexa_api.granted:
+            status, source = ACCEPTED, "already granted"
+        elif permission is not None:
+            status, source = permission, "the script"
+        elif scope in self.grant_on_ask:
+            status, source = ACCEPTED, "--grant"
+        elif self.consent is not None:
+            status, source = self.consent(turn, scope, question), "the person"
+        else:
+            status, source = DENIED, "no --grant"
+        if status not in CONSENT_ANSWERS:
+            raise ValueError(f"a permission answer must be one of {', '.join(CONSENT_ANSWERS)}")
+        turn.consents.append(Consent(scope, question, status, source))
+        turn.exchanges[-1].note = f"Alexa asks: {question} -> {status} ({source})"
+        if status == ACCEPTED:
+            self.grant(scope)
+        request = self.conversation.envelope({
+            "type": "Connections.Response",
+            "status": {"code": "200", "message": "OK"},
+            "name": "AskFor",
+            "payload": {"permissionScope": scope, "status": status},
+            "token": directive.get("token") or "",
+        })
+        return self._send(request, turn)
 
     def end(self, reason: str = "USER_INITIATED") -> Turn | None:
         """Close an open session (the person walked away); None if none is open."""

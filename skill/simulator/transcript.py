@@ -47,14 +47,15 @@ def card_of(response: dict[str, Any] | None) -> dict[str, Any] | None:
     return ((response or {}).get("response") or {}).get("card")
 
 
-def render_turn(turn: Turn, show_json: bool = False, width: int = 100) -> str:
-    """The turn as the chat prints it."""
+def render_turn(turn: Turn, show_json: bool = False, width: int = 100, start: int = 0,
+                errors: bool = True) -> str:
+    """The turn as the chat prints it; from exchange `start` on when the rest was shown already."""
     lines: list[str] = []
-    if turn.resolved is not None:
+    if start == 0 and turn.resolved is not None:
         lines.append(f"  [{turn.resolved.describe()}]")
-    if turn.note:
+    if start == 0 and turn.note:
         lines.append(f"  ({turn.note})")
-    for exchange in turn.exchanges:
+    for exchange in turn.exchanges[start:]:
         if show_json:
             lines.append("  request:")
             lines.append(textwrap.indent(json.dumps(exchange.request, indent=2), "    "))
@@ -80,10 +81,14 @@ def render_turn(turn: Turn, show_json: bool = False, width: int = 100) -> str:
                 lines.append(textwrap.fill(paragraph, width, initial_indent="        ",
                                            subsequent_indent="        "))
         for directive in (response.get("response") or {}).get("directives") or []:
-            lines.append(f"  screen: {directive.get('type')}"
+            kind = "screen" if str(directive.get("type")).startswith("Alexa.Presentation") \
+                else "directive"
+            lines.append(f"  {kind}: {directive.get('type')}"
                          + (f" (token {directive['token']})" if directive.get("token") else ""))
         ends = (response.get("response") or {}).get("shouldEndSession")
         lines.append("  session: " + ("ends" if ends is True else "stays open"))
-    for error in turn.errors:
+        if exchange.note:
+            lines.append(f"  ({exchange.note})")
+    for error in turn.errors if errors else ():
         lines.append(f"  SKILL ERROR: {error}")
     return "\n".join(lines)
