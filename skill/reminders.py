@@ -140,8 +140,16 @@ def save(handler_input: HandlerInput, request: Any, token: str | None) -> str:
     """Create the reminder, or change the existing one; returns its alert token.
 
     A stored token whose reminder is gone (deleted in the Alexa app: 404) is replaced by a new one.
+    With no token remembered (no store, or it was down when the reminder was made), the API's own
+    list of this skill's reminders is asked first, so the user never ends up with two.
     """
     service = _service(handler_input)
+    if not token:
+        listing = getattr(service.get_reminders(), "alerts", None) or []
+        token = next((a.alert_token for a in listing
+                      if getattr(a, "alert_token", None)
+                      and getattr(getattr(a, "status", None), "value", None) != "COMPLETED"),
+                     None)
     if token:
         try:
             service.update_reminder(token, request)

@@ -29,6 +29,12 @@ ERRORS = {
 PERMISSION_CARD = "I need your permission. I've sent a card to your Alexa app."
 
 
+@pytest.fixture(autouse=True)
+def no_reminder_listed_yet(alexa_api):
+    """The Reminders API lists none of this skill's reminders unless a test says otherwise."""
+    alexa_api.on("GET", REMINDERS_PATH, 200, {"alerts": [], "totalCount": "0"})
+
+
 def stored(path) -> dict | None:
     with sqlite3.connect(path) as db:
         row = db.execute("SELECT attributes FROM users WHERE id = ?", (USER,)).fetchone()
@@ -63,7 +69,8 @@ def test_a_daily_reminder_is_created_and_remembered(remembering, alexa_api, stor
     assert reply.ends_session is False
     assert stored(store_path)["reminder"] == {"token": "ALERT-TOKEN-1", "time": "08:00"}
 
-    [call] = alexa_api.calls
+    listing, call = alexa_api.calls   # none remembered: the API's list is asked first
+    assert (listing.method, listing.path) == ("GET", "/v1/alerts/reminders")
     assert (call.method, call.path) == ("POST", "/v1/alerts/reminders")
     assert call.headers["Authorization"] == "Bearer TEST_API_ACCESS_TOKEN"
     body = call.body
@@ -85,7 +92,7 @@ def test_a_daily_reminder_is_created_and_remembered(remembering, alexa_api, stor
 def test_a_time_zone_known_this_session_goes_into_the_reminder(remembering, alexa_api):
     alexa_api.on("POST", REMINDERS_PATH, 201, CREATED)
     remembering("reminder_set_8am", time_zone="Pacific/Auckland")
-    trigger = alexa_api.calls[0].body["trigger"]
+    trigger = alexa_api.calls[-1].body["trigger"]
     assert trigger["timeZoneId"] == "Pacific/Auckland"
     assert trigger["scheduledTime"] == "2026-11-26T08:00:00"   # already the 26th there
 
@@ -97,6 +104,16 @@ def test_an_existing_reminder_is_moved_not_doubled(remembering, alexa_api, store
     assert "every day at 8 AM" in reply.speech
     assert [(c.method, c.path) for c in alexa_api.calls] == [("PUT", "/v1/alerts/reminders/OLD")]
     assert stored(store_path)["reminder"] == {"token": "OLD", "time": "08:00"}
+
+
+def test_with_nothing_remembered_the_skills_own_reminder_is_moved_not_doubled(
+        remembering, alexa_api):
+    alexa_api.on("GET", REMINDERS_PATH, 200, {"alerts": [
+        {"alertToken": "IN-ALEXA", "status": "ON"}], "totalCount": "1"})
+    alexa_api.on("PUT", REMINDER_PATH, 200, {**CREATED, "alertToken": "IN-ALEXA"})
+    remembering("reminder_set_8am")
+    assert [(c.method, c.path) for c in alexa_api.calls] == [
+        ("GET", "/v1/alerts/reminders"), ("PUT", "/v1/alerts/reminders/IN-ALEXA")]
 
 
 def test_a_reminder_deleted_in_the_app_is_created_again(remembering, alexa_api, store_path):
@@ -200,7 +217,7 @@ def test_without_a_time_the_skill_asks_and_takes_the_answer(remembering, alexa_a
     assert asked.attributes["follow_up"] == {"reminder": "time"}
     answered = remembering("reminder_time_answer", **asked.attributes)
     assert "every day at 7:30 PM" in answered.speech
-    assert "BYHOUR=19;BYMINUTE=30" in alexa_api.calls[0].body["trigger"]["recurrence"][
+    assert "BYHOUR=19;BYMINUTE=30" in alexa_api.calls[-1].body["trigger"]["recurrence"][
         "recurrenceRules"][0]
     assert stored(store_path)["reminder"]["time"] == "19:30"
 

@@ -369,8 +369,8 @@ def test_every_api_call_stays_on_loopback(monkeypatch, skill_handler):
         simulator.say("remind me every day at 8 am")
         simulator.say("when is my reminder")
         calls = [(c.method, c.path.split("/")[-1], c.status) for c in simulator.alexa_api.calls]
-    assert calls == [("GET", "System.timeZone", 200), ("POST", "reminders", 201),
-                     ("GET", "reminders", 200)]
+    assert calls == [("GET", "System.timeZone", 200), ("GET", "reminders", 200),
+                     ("POST", "reminders", 201), ("GET", "reminders", 200)]
     assert hosts and set(hosts) == {"127.0.0.1"}
     endpoints = {r["context"]["System"]["apiEndpoint"] for r in skill_handler.requests}
     assert len(endpoints) == 1 and endpoints.pop().startswith("http://127.0.0.1:")
@@ -394,7 +394,8 @@ def test_recorded_fixtures_carry_alexas_endpoint_and_placeholders(skill_handler,
     assert answer["request"]["payload"]["status"] == "ACCEPTED"
 
     # The recorded answer replays through the skill as any fixture does.
-    api = FakeAlexaApi().on("POST", REMINDERS_PATH, 201, {"alertToken": "T", "status": "ON"})
+    api = FakeAlexaApi().on("POST", REMINDERS_PATH, 201, {"alertToken": "T", "status": "ON"}).on(
+        "GET", REMINDERS_PATH, 200, {"alerts": [], "totalCount": "0"})
     reply = replayer(build_skill(Settings(), api_client=api))(answer)
     assert reply.speech.startswith("Okay. I'll remind you every day at 8 AM")
     assert api.calls[0].headers["Authorization"] == f"Bearer {PLACEHOLDER_TOKEN}"
