@@ -44,6 +44,7 @@ import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -219,9 +220,28 @@ def bench_cold_from_source(runs: int) -> list[Row]:
 
 # --- warm, in-process -------------------------------------------------------------------------
 
-def fixture_events() -> list[dict[str, Any]]:
-    return [json.loads(path.read_text(encoding="utf-8"))
-            for path in sorted(FIXTURES.glob("*.json"))]
+def fixture_events(alexa_api: Any = None) -> list[dict[str, Any]]:
+    """Every recorded request; with `alexa_api`, its Alexa API calls go to that loopback stand-in.
+
+    The fixtures name Alexa's real API host: replayed as they are, the daily tip's time-zone
+    lookup would measure this machine's DNS and network, not the skill.
+    """
+    events = [json.loads(path.read_text(encoding="utf-8"))
+              for path in sorted(FIXTURES.glob("*.json"))]
+    for event in events if alexa_api is not None else ():
+        system = event.get("context", {}).get("System", {})
+        system["apiEndpoint"], system["apiAccessToken"] = alexa_api.url, alexa_api.token
+    return events
+
+
+@contextmanager
+def alexa_api_stand_in() -> Iterator[Any]:
+    """The simulator's loopback stand-in for the Alexa APIs, and the skill allowed to call it."""
+    from skill.simulator.alexa_api import AlexaApiStandIn
+
+    os.environ["ALEXA_API_LOOPBACK"] = "1"
+    with AlexaApiStandIn() as api:
+        yield api
 
 
 def _latencies(handler: Callable[[dict[str, Any], Any], Any], events: list[dict[str, Any]],
@@ -247,14 +267,15 @@ def bench_warm(rounds: int, state_dir: Path) -> list[Row]:
     from skill.app import lambda_handler as skill_handler
 
     logging.getLogger().addHandler(logging.NullHandler())  # keep the fixtures' log lines quiet
-    events = fixture_events()
-    for handler in (skill_handler, baseline_handler):  # warm both: the skill builds on first use
-        _latencies(handler, events, 2)
-    ours: list[float] = []
-    base: list[float] = []
-    for _ in range(rounds):  # interleaved, so drift and GC pauses hit both alike
-        ours += _latencies(skill_handler, events, 1)
-        base += _latencies(baseline_handler, events, 1)
+    with alexa_api_stand_in() as alexa_api:
+        events = fixture_events(alexa_api)
+        for handler in (skill_handler, baseline_handler):  # warm both: the skill builds first
+            _latencies(handler, events, 2)
+        ours: list[float] = []
+        base: list[float] = []
+        for _ in range(rounds):  # interleaved, so drift and GC pauses hit both alike
+            ours += _latencies(skill_handler, events, 1)
+            base += _latencies(baseline_handler, events, 1)
     label = f"{len(events)} fixtures x {rounds}"
     return [
         compare(f"warm p50 ({label})", percentile(ours, 50), percentile(base, 50),
@@ -404,13 +425,13 @@ def load(port: int, path: str, requests: Signed, *, concurrency: int, max_reques
     return len(latencies) / elapsed, latencies, statuses
 
 
-def signed_fixtures(signer: Any, cert_url: str) -> Signed:
+def signed_fixtures(signer: Any, cert_url: str, alexa_api: Any) -> Signed:
     """Every fixture, stamped now (the service refuses requests older than 150 s) and signed."""
     from datetime import UTC, datetime
 
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     signed = []
-    for event in fixture_events():
+    for event in fixture_events(alexa_api):
         event["request"]["timestamp"] = now
         body = json.dumps(event).encode("utf-8")
         signed.append((body, {"Content-Type": "application/json",
@@ -437,12 +458,14 @@ def bench_webservice(max_requests: int = 3000, max_seconds: float = 10.0) -> lis
     pki = make_pki()
     signer = pki.signer()
     rows = []
-    with tempfile.TemporaryDirectory(prefix="bench-web-") as tmp, CertificateServer() as certs:
+    with tempfile.TemporaryDirectory(prefix="bench-web-") as tmp, CertificateServer() as certs, \
+            alexa_api_stand_in() as alexa_api:
         certs.routes[CERT_PATH] = Route(signer.chain_pem())
-        env = server_env(Path(tmp), pki, certs.origin, LOG_LEVEL="WARNING")
+        env = server_env(Path(tmp), pki, certs.origin, LOG_LEVEL="WARNING",
+                         ALEXA_API_LOOPBACK="1")
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         for workers in (1, 2):
-            requests = signed_fixtures(signer, certs.url(CERT_PATH))
+            requests = signed_fixtures(signer, certs.url(CERT_PATH), alexa_api)
             with web_service(workers, env) as port:
                 load(port, "/", requests, concurrency=2 * workers, max_requests=100,
                      max_seconds=5)

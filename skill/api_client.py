@@ -2,9 +2,10 @@
 
 The SDK's own `DefaultApiClient` sets no time-out, so one slow Alexa API would hold the turn past
 the 8 seconds Alexa waits for an answer; this one gives every call a connect and a read time-out
-(1 s + 2 s by default; a turn makes at most two calls, so it always answers in time). It also
-imports `requests` on first use instead of at start-up: most turns never call an Alexa API, and a
-Lambda cold start should not pay for what it does not use.
+(1 s + 2 s by default), and their sum is also a hard deadline on the whole call, DNS lookup
+included. A turn makes at most two calls, so it always answers in time. It also imports
+`requests` on first use instead of at start-up: most turns never call an Alexa API, and a Lambda
+cold start should not pay for what it does not use.
 """
 
 from __future__ import annotations
@@ -18,6 +19,26 @@ from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientRespons
 CONNECT_TIMEOUT = 1.0   # seconds to open the connection
 READ_TIMEOUT = 2.0      # seconds to wait for the answer
 _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+_POOL: Any = None   # a concurrent.futures.ThreadPoolExecutor, made on the first call
+_POOL_LOCK = threading.Lock()
+
+
+def _pool() -> Any:
+    """Threads the calls run on, so the turn can stop waiting at its deadline.
+
+    requests' time-outs bound connecting and reading but not the DNS lookup before them, which
+    can take seconds of its own; waiting on the call from here bounds all of it. A call given up
+    on finishes (or fails) in the background without holding the turn.
+    """
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            from concurrent.futures import ThreadPoolExecutor  # deferred, like requests
+
+            _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="alexa-api")
+        return _POOL
 
 
 class ApiTimeout(Exception):
@@ -60,6 +81,10 @@ class TimedApiClient(ApiClient):
             return
         raise ApiUnavailable(f"refusing a non-HTTPS API endpoint: {parts.scheme or '?'}://")
 
+    def _send(self, method: str, url: str, headers: dict[str, str], data: Any) -> Any:
+        return self._http().request(method, url, headers=headers, data=data,
+                                    timeout=self.timeout)
+
     def invoke(self, request: ApiClientRequest) -> ApiClientResponse:
         """One HTTP call; time-outs raise ApiTimeout, anything else unreachable ApiUnavailable."""
         self._check_url(request.url)
@@ -75,12 +100,15 @@ class TimedApiClient(ApiClient):
                                 "")
             data = json.dumps(request.body) if "json" in content_type else request.body
 
+        from concurrent.futures import TimeoutError as FutureTimeout
+
         import requests
 
+        call = _pool().submit(self._send, method, request.url, headers, data)
         try:
-            response = self._http().request(method, request.url, headers=headers, data=data,
-                                            timeout=self.timeout)
-        except requests.Timeout as error:
+            response = call.result(timeout=sum(self.timeout))
+        except (requests.Timeout, FutureTimeout) as error:
+            call.cancel()
             raise ApiTimeout(f"{method} timed out after {sum(self.timeout):g} s") from error
         except requests.RequestException as error:
             raise ApiUnavailable(f"{method} failed: {type(error).__name__}") from error

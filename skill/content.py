@@ -16,7 +16,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 MESSAGES_FILE = "messages.yaml"
@@ -42,8 +42,7 @@ class ContentError(ValueError):
     """A content file is broken; the message names the file, the entry and the line."""
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One thing the skill can talk about: a cause, a condition, a tip..."""
 
     id: str
@@ -56,8 +55,7 @@ class Entry:
     synonyms: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Overview:
+class Overview(NamedTuple):
     """The answer to the question about a whole kind ("what causes twitching")."""
 
     id: str
@@ -70,8 +68,7 @@ class Overview:
     more: str | None = None
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(NamedTuple):
     """All entries of one kind, with the safety rules that apply to every one of them."""
 
     name: str
@@ -82,8 +79,7 @@ class Kind:
     overview: Overview | None = None
 
 
-@dataclass(frozen=True)
-class Messages:
+class Messages(NamedTuple):
     """The skill's own lines, with per-locale values and the acronyms to spell out."""
 
     templates: Mapping[str, str]
@@ -97,8 +93,7 @@ class Messages:
         return self.templates[key].format(**{**local, **values})
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     """A slot value that is not a topic: an id, its canonical name, what else people say."""
 
     id: str
@@ -106,8 +101,7 @@ class Word:
     synonyms: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class CheckStep:
+class CheckStep(NamedTuple):
     """One yes/no question of the symptom check; `sign` and `tests` feed the outcome."""
 
     id: str
@@ -117,8 +111,7 @@ class CheckStep:
     tests: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class CheckOutcome:
+class CheckOutcome(NamedTuple):
     """How the check ends: what is spoken first, and the card."""
 
     title: str

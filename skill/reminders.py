@@ -8,9 +8,8 @@ that need them, so turns that never touch reminders do not load them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from ask_sdk_core.handler_input import HandlerInput
 
@@ -22,8 +21,7 @@ _RULE_HOUR = re.compile(r"BYHOUR=(\d{1,2})")
 _RULE_MINUTE = re.compile(r"BYMINUTE=(\d{1,2})")
 
 
-@dataclass(frozen=True)
-class ClockTime:
+class ClockTime(NamedTuple):
     """A time of day, as the reminder needs it."""
 
     hour: int

@@ -16,7 +16,6 @@ from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
 from skill.content import get_content
-from skill.screens import render_directive, screen_for
 from skill.speech import Answer, Speaker, to_ssml
 
 ALEXA_LIMIT = 8000  # characters of SSML per speech (with <speak>), and of card title + text
@@ -99,6 +98,8 @@ def reply(handler_input: HandlerInput, answer: Answer) -> Response:
     if answer.title and answer.card:
         builder.set_card(SimpleCard(title=answer.title, content=answer.card))
     if answer.topic and supports_apl(handler_input):
+        from skill.screens import render_directive, screen_for  # only screens pay for screens
+
         screen = screen_for(answer, speaker(handler_input))
         if screen is not None:
             builder.add_directive(render_directive(screen))

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from skill.content import Content, Entry, Overview
 from skill.speech import Answer, Speaker
@@ -34,8 +33,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])")
 _ABBREVIATIONS = frozenset({"e.g.", "i.e.", "etc.", "dr.", "vs.", "approx.", "no."})
 
 
-@dataclass(frozen=True)
-class Screen:
+class Screen(NamedTuple):
     """One screen: which document, and the datasources to render it with."""
 
     document: str

@@ -7,7 +7,7 @@ not cover them. Exact name/synonym lookup is the fallback for requests without r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import IntentRequest
@@ -18,8 +18,7 @@ ER_SUCCESS_MATCH = "ER_SUCCESS_MATCH"
 MAX_HEARD = 100  # characters; what a person says in one breath, and all we ever repeat back
 
 
-@dataclass(frozen=True)
-class SlotValue:
+class SlotValue(NamedTuple):
     """`entry` when the words name something we cover; `heard` is what the person said."""
 
     entry: Entry | None = None

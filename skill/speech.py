@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from skill.content import CheckStep, Content, Entry, Overview, SymptomCheck
 
@@ -27,8 +26,7 @@ CHECK = "check"  # {"check": step_id}: the symptom check waits for the answer to
 YES, NO, UNSURE = "yes", "no", "unsure"
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """One turn of the skill: plain text (no SSML yet), with what may follow it.
 
     `reprompt=None` means the session ends. `title`/`card` feed the Alexa app card and the screen.
@@ -42,8 +40,8 @@ class Answer:
     topic: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """For the session. Not dataclasses.asdict, whose deep copy cost every request ~5%."""
-        data = {key: getattr(self, key) for key in self.__dataclass_fields__}
+        """For the session (a plain dict, with its own copy of the follow-up)."""
+        data = self._asdict()
         if self.follow_up is not None:
             data["follow_up"] = dict(self.follow_up)
         return data
@@ -52,7 +50,7 @@ class Answer:
     def from_dict(cls, data: dict[str, Any]) -> Answer:
         """An answer back from the session; TypeError if it is not one this skill could have
         made (session attributes return from the client: they are checked, not trusted)."""
-        values = {key: data.get(key) for key in cls.__dataclass_fields__}
+        values = {key: data.get(key) for key in cls._fields}
         for key, value in values.items():
             kind = dict if key == "follow_up" else str
             if not isinstance(value, kind) and (value is not None or key == "speech"):

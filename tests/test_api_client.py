@@ -52,6 +52,27 @@ def test_a_slow_api_times_out_instead_of_holding_the_turn(server):
         client(read_timeout=0.1).invoke(request(server.url + TIME_ZONE))
 
 
+def test_a_slow_dns_lookup_is_bounded_by_the_same_deadline(server, monkeypatch):
+    """requests' time-outs do not cover name resolution; the client's deadline does."""
+    import socket
+    import time
+
+    real = socket.getaddrinfo
+
+    def slow_lookup(host, *args, **kwargs):
+        if host == "slow.localhost":
+            time.sleep(2.0)
+        return real("127.0.0.1" if host == "slow.localhost" else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_lookup)
+    monkeypatch.setattr("skill.api_client._LOOPBACK_HOSTS", ("slow.localhost",))
+    started = time.monotonic()
+    with pytest.raises(ApiTimeout):
+        client(connect_timeout=0.2, read_timeout=0.2).invoke(
+            request(server.url.replace("127.0.0.1", "slow.localhost") + TIME_ZONE))
+    assert time.monotonic() - started < 1.0
+
+
 def test_only_https_leaves_this_machine():
     with pytest.raises(ApiUnavailable):
         TimedApiClient().invoke(request("http://api.amazonalexa.com/v1/alerts/reminders"))

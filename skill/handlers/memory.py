@@ -7,8 +7,6 @@ id), the tip history and the daily reminder. "Forget me" deletes it after a yes;
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ask_sdk_core.dispatch_components import AbstractRequestHandler, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import LaunchRequest, Response
@@ -70,7 +68,7 @@ class ResumeHandler(AbstractRequestHandler):
             return reply(handler_input, speak.message("resume_nothing"))
         answer = speak.answer(topic.id)
         intro = speak.say("resume_intro", title=topic.title)
-        return reply(handler_input, replace(answer, speech=f"{intro} {answer.speech}"))
+        return reply(handler_input, answer._replace(speech=f"{intro} {answer.speech}"))
 
 
 class ForgetMeHandler(AbstractRequestHandler):

@@ -9,7 +9,6 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from skill.reply import reply, speaker
-from skill.screens import touched_entry
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +23,8 @@ class TouchHandler(AbstractRequestHandler):
         return getattr(request, "object_type", None) == USER_EVENT
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        from skill.screens import touched_entry  # only a screen device pays for screens
+
         speak = speaker(handler_input)
         arguments = getattr(handler_input.request_envelope.request, "arguments", None)
         item = touched_entry(arguments, speak.content)
