@@ -470,6 +470,14 @@ def test_say_yes_means_the_word_not_a_boolean(tmp_path):
     ("name: x\nturns:\n  - say: hi\n    ends: maybe\n", 4, "'ends' must be true or false"),
     ("name: x\nturns:\n  - say: hi\n    reply: {a: b}\n", 4, "'reply' must not be a mapping"),
     ("", 1, "empty script"),
+    # the keys for the simulator's stand-in for the Alexa APIs
+    ("name: x\ntime_zone: Mars/Olympus\nturns:\n  - say: hi\n", 2, "unknown time zone"),
+    ("name: x\ngrant: [location]\nturns:\n  - say: hi\n", 2, "unknown permission 'location'"),
+    ("name: x\ntimestamp: tomorrow\nturns:\n  - say: hi\n", 2, "'timestamp' must be an ISO"),
+    ("name: x\ntimestamp: 2026-11-25T09:30:00\nturns:\n  - say: hi\n", 2, "with a zone"),
+    ("name: x\nturns:\n  - say: hi\n    permission: maybe\n", 4,
+     "'permission' must be accept, deny, none"),
+    ("name: x\nturns:\n  - say: hi\n    permision: accept\n", 4, "unknown key 'permision'"),
 ])
 def test_a_bad_script_is_an_error_with_file_and_line(tmp_path, text, where, message):
     path = write(tmp_path, text)

@@ -10,6 +10,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from skill.handlers.builtins import MessageHandler
 from skill.reply import last_answer, pending_follow_up, reply, session, speaker
 from skill.slots import intent_name
 from skill.speech import Answer
@@ -31,24 +32,10 @@ class MoreHandler(AbstractRequestHandler):
         return reply(handler_input, answer or speak.message("nothing_more"))
 
 
-class YesWithoutOfferHandler(AbstractRequestHandler):
-    """A "yes" when nothing was offered: invite a question rather than guess."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return intent_name(handler_input) == "AMAZON.YesIntent"
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return reply(handler_input, speaker(handler_input).message("anything_else"))
-
-
-class NoHandler(AbstractRequestHandler):
-    """ "No" declines what was offered; the session stays open for another question."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return intent_name(handler_input) == "AMAZON.NoIntent"
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return reply(handler_input, speaker(handler_input).message("ok_anything_else"))
+# A "yes" when nothing was offered invites a question rather than guessing; a "no" declines what
+# was offered (reply() drops the offer) and the session stays open for another question.
+YES_WITHOUT_OFFER = MessageHandler(("AMAZON.YesIntent",), "anything_else", "anything_else")
+DECLINE = MessageHandler(("AMAZON.NoIntent",), "ok_anything_else", "anything_else")
 
 
 class RepeatHandler(AbstractRequestHandler):
@@ -67,7 +54,7 @@ class RepeatHandler(AbstractRequestHandler):
 
 CONVERSATION_HANDLERS: list[AbstractRequestHandler] = [
     MoreHandler(),
-    YesWithoutOfferHandler(),
-    NoHandler(),
+    YES_WITHOUT_OFFER,
+    DECLINE,
     RepeatHandler(),
 ]

@@ -19,6 +19,7 @@ from ask_sdk_model import Response, SessionResumedRequest
 from skill import reminders
 from skill.api_client import failure
 from skill.clock import TIME_ZONE, local_now, request_time
+from skill.handlers.builtins import MessageHandler
 from skill.reminders import ClockTime
 from skill.reply import pending_follow_up, reply, session, speaker
 from skill.slots import intent_name
@@ -124,16 +125,6 @@ class SetReminderHandler(AbstractRequestHandler):
         if not reminders.has_permission(handler_input):
             return _ask_permission(handler_input, at)
         return _set(handler_input, at)
-
-
-class ReminderTimeWithoutQuestionHandler(AbstractRequestHandler):
-    """A bare time ("eight a m") when no reminder question is open: say how to set one."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return intent_name(handler_input) == "ReminderTimeIntent"
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return reply(handler_input, speaker(handler_input).message("reminder_how_to"))
 
 
 class ReminderTimeYesNoHandler(AbstractRequestHandler):
@@ -258,7 +249,8 @@ REMINDER_HANDLERS: list[AbstractRequestHandler] = [
     PermissionAnswerHandler(),
     SetReminderHandler(),
     ReminderTimeYesNoHandler(),
-    ReminderTimeWithoutQuestionHandler(),
+    # A bare time ("eight a m") when no reminder question is open: say how to set one.
+    MessageHandler(("ReminderTimeIntent",), "reminder_how_to", "anything_else"),
     ReminderStatusHandler(),
     CancelReminderHandler(),
 ]

@@ -35,7 +35,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from skill.content import SymptomCheck
-from skill.handlers.conversation import MoreHandler, NoHandler, YesWithoutOfferHandler
+from skill.handlers.conversation import DECLINE, YES_WITHOUT_OFFER, MoreHandler
 from skill.reply import pending_follow_up, reply, session, speaker
 from skill.slots import intent_name, resolved_ids
 from skill.speech import CHECK, NO, UNSURE, YES
@@ -247,9 +247,9 @@ class AnswerOutsideCheckHandler(AbstractRequestHandler):
             return reply(handler_input, speaker(handler_input).check_paused(
                 declined=answer == NO))
         if answer == YES:
-            return YesWithoutOfferHandler().handle(handler_input)
+            return YES_WITHOUT_OFFER.handle(handler_input)
         if answer == NO:
-            return NoHandler().handle(handler_input)
+            return DECLINE.handle(handler_input)
         return reply(handler_input, speaker(handler_input).message("fallback",
                                                                    "fallback_reprompt"))
 
