@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,34 @@ def _load_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
+MAX_EXPANSION = 200   # samples one written line may stand for; more is a mistake, not coverage
+_GROUP = re.compile(r"\(([^()]*)\)")
+
+
+def expand(sample: str) -> list[str]:
+    """Every sample a written line stands for: "(what's|what is) (my |)twitch" is four.
+
+    Alternatives in parentheses, separated by "|"; an empty alternative makes the group optional.
+    People say the same question with and without filler ("my", "muscle", "can you tell me"), and
+    a word-for-word matcher needs every form spelled out: the model carries them all, the source
+    stays readable. Groups do not nest.
+    """
+    if sample.count("(") != sample.count(")") or "|" in _GROUP.sub("", sample):
+        raise ValueError("unbalanced parentheses, or '|' outside a group")
+    forms = [""]
+    position = 0
+    for group in _GROUP.finditer(sample):
+        literal = sample[position:group.start()]
+        forms = [form + literal + choice for form in forms for choice in group.group(1).split("|")]
+        position = group.end()
+        if len(forms) > MAX_EXPANSION:
+            raise ValueError(f"stands for more than {MAX_EXPANSION} samples; split it")
+    forms = [" ".join((form + sample[position:]).split()) for form in forms]
+    if any("(" in form or ")" in form for form in forms):
+        raise ValueError("nested parentheses")
+    return [form for form in dict.fromkeys(forms) if form]
+
+
 def load_intents(directory: Path = INTENTS_DIR) -> list[dict[str, Any]]:
     """Intent definitions in model order: custom intents by name, then AMAZON built-ins."""
     intents = []
@@ -55,7 +84,13 @@ def load_intents(directory: Path = INTENTS_DIR) -> list[dict[str, Any]]:
         slots = data.get("slots") or []
         if slots:
             intent["slots"] = [{"name": s["name"], "type": s["type"]} for s in slots]
-        intent["samples"] = [" ".join(str(s).split()) for s in data.get("samples") or []]
+        samples: dict[str, None] = {}   # ordered, without repeats
+        for source in data.get("samples") or []:
+            try:
+                samples.update(dict.fromkeys(expand(str(source))))
+            except ValueError as error:
+                raise ModelError(f"{path.name}: sample {source!r}: {error}") from error
+        intent["samples"] = list(samples)
         intents.append(intent)
     intents.sort(key=lambda i: (i["name"].startswith("AMAZON."), i["name"]))
     names = {intent["name"] for intent in intents}

@@ -68,3 +68,28 @@ def test_topic_intents_have_several_dozen_phrasings():
     for intent in INTENTS:
         if not intent["name"].startswith("AMAZON."):
             assert len(intent["samples"]) >= 30, intent["name"]
+
+
+def test_a_line_with_alternatives_stands_for_every_form():
+    from skill.model import expand
+
+    assert expand("(what's|what is) (my |)twitching") == [
+        "what's my twitching", "what's twitching", "what is my twitching", "what is twitching"]
+    assert expand("why does my {BodyPart} twitch") == ["why does my {BodyPart} twitch"]
+
+
+@pytest.mark.parametrize("line", ["what (causes|makes twitching", "what | why", "((a|b) c|d)",
+                                  "(a|b)" * 9])
+def test_a_malformed_or_exploding_line_is_an_error(line):
+    from skill.model import expand
+
+    with pytest.raises(ValueError):
+        expand(line)
+
+
+def test_a_bad_sample_line_names_its_file(tmp_path):
+    from skill.model import ModelError, load_intents
+
+    (tmp_path / "CauseIntent.yaml").write_text("name: CauseIntent\nsamples: ['what (causes']\n")
+    with pytest.raises(ModelError, match=r"CauseIntent\.yaml: sample 'what \(causes'"):
+        load_intents(tmp_path)

@@ -493,3 +493,14 @@ def test_replay_of_a_bad_script_exits_2_and_names_the_line(handler, tmp_path):
     assert code == 2
     assert err.startswith(f"error: {path}:4: unknown key 'replly'")
     assert out == ""
+
+
+def test_strict_resolution_takes_samples_word_for_word_only():
+    resolver = load_resolver("en-US")
+    assert resolver.resolve("what causes twitching", strict=True).intent == "CauseIntent"
+    lenient = resolver.resolve("um so what causes twitching please")
+    assert lenient.intent == "CauseIntent"
+    strict = resolver.resolve("um so what causes twitching please", strict=True)
+    assert strict.intent == "AMAZON.FallbackIntent"
+    assert resolver.resolve("can gout cause twitching", strict=True).intent == \
+        "AMAZON.FallbackIntent"   # a slot must name a listed value

@@ -5,7 +5,7 @@
     replay FILE|DIR [...]     run dialog scripts, a PASS/FAIL line per turn (exit 1 on a failure)
     record DIR [utterance...] save each turn's request and response as fixtures
     resolve "utterance" [...] only what Alexa would understand: intent and slots
-    accuracy                  score the model on tests/understanding/<locale>.yaml
+    accuracy                  score the model on tests/understanding/<locale>*.yaml
 
 The Alexa APIs the skill calls (Settings: time zone; Reminders) are served by a stand-in on
 127.0.0.1 for the run: --time-zone sets the device's zone, --grant reminders says yes when
@@ -324,6 +324,9 @@ def accuracy(args: argparse.Namespace, handler: Handler | None, out: TextIO, err
 
     result = score(args.locale, args.file)
     print(result.report(args.verbose), file=out)
+    strict = score(args.locale, args.file, strict=True).report().splitlines()
+    print("word for word (samples alone, no filler dropping or close matches):", file=out)
+    print("\n".join(line for line in strict if not line.startswith(("MISS", " "))), file=out)
     return 0 if result.intent_accuracy >= args.min else 1
 
 

@@ -18,6 +18,10 @@ How an utterance is resolved, in order:
    required to resolve, within a budget that grows with the sample's length (when an exact
    match's slot names no value, a close match wins only by a light word or a word ending);
 6. otherwise AMAZON.FallbackIntent.
+
+`strict=True` stops after step 3 and takes a match only when every custom slot names a listed
+value: how a word-for-word emulator scores a model. The lenient default shows what a person would
+most likely get from Alexa; the strict figure shows how much of that the samples carry alone.
 """
 
 from __future__ import annotations
@@ -324,7 +328,7 @@ class Resolver:
 
     # --- public ---------------------------------------------------------------------------------
 
-    def resolve(self, utterance: str) -> Resolved:
+    def resolve(self, utterance: str, strict: bool = False) -> Resolved:
         """The request Alexa would send for `utterance` (any text; never raises)."""
         heard = words(utterance)
         while heard and heard[0].form == "alexa":
@@ -334,13 +338,13 @@ class Resolver:
             rest, connector = invoked
             if not rest:
                 return Resolved(None, launch=True, invoked=True)
-            resolved = self._intent(rest)
+            resolved = self._intent(rest, strict)
             if resolved.intent == FALLBACK and connector:
-                with_connector = self._intent([connector, *rest])
+                with_connector = self._intent([connector, *rest], strict)
                 if with_connector.intent != FALLBACK:
                     resolved = with_connector
             return replace(resolved, invoked=True)
-        return self._intent(heard)
+        return self._intent(heard, strict)
 
     def fallback(self, text: str = "") -> Resolved:
         return Resolved(FALLBACK, self._slots(FALLBACK, {}), text=text)
@@ -377,11 +381,13 @@ class Resolver:
 
     # --- intents --------------------------------------------------------------------------------
 
-    def _intent(self, heard: list[Word]) -> Resolved:
+    def _intent(self, heard: list[Word], strict: bool = False) -> Resolved:
         text = " ".join(w.shown for w in heard)
         if not heard or len(heard) > MAX_WORDS:
             return self.fallback(text)
         best = self._exact(heard)
+        if strict and (best is None or best[2]):  # word for word, every slot a listed value
+            return self.fallback(text)
         if best is None:
             trimmed = _trim_fillers(heard)
             if trimmed and len(trimmed) < len(heard):

@@ -128,10 +128,13 @@ def held_out_sets(locale: str = "en-US") -> list[Path]:
 
 
 def score(locale: str = "en-US", path: Path | None = None,
-          resolver: Resolver | None = None) -> Score:
-    """One set (path), or every set of the locale together, with a line per set."""
+          resolver: Resolver | None = None, strict: bool = False) -> Score:
+    """One set (path), or every set of the locale together, with a line per set.
+
+    `strict`: samples matched word for word only (see skill.simulator.resolver).
+    """
     paths = [path] if path else held_out_sets(locale)
     cases = [case for each in paths for case in load_cases(each, named=path is None)]
     resolver = resolver or load_resolver(locale)
-    outcomes = tuple(Outcome(case, resolver.resolve(case.say)) for case in cases)
+    outcomes = tuple(Outcome(case, resolver.resolve(case.say, strict)) for case in cases)
     return Score(locale, outcomes)
