@@ -28,7 +28,7 @@ that name the file and the line.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -291,13 +291,3 @@ def run_script(script: Script, handler: Handler | None = None,
             if on_turn:
                 on_turn(result)
     return results
-
-
-def run_paths(target: Path, handler: Handler | None = None,
-              on_turn: Callable[[TurnResult], None] | None = None) -> Iterator[TurnResult]:
-    """Load every script first (a broken one stops the run before anything plays), then run."""
-    scripts = [load_script(path) for path in script_paths(target)]
-    if not scripts:
-        raise ScriptError(f"{target}: no dialog scripts (*.yaml) found")
-    for script in scripts:
-        yield from run_script(script, handler, on_turn=on_turn)
