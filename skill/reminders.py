@@ -141,13 +141,9 @@ def save(handler_input: HandlerInput, request: Any, token: str | None) -> str:
     With no token remembered (no store, or it was down when the reminder was made), the API's own
     list of this skill's reminders is asked first, so the user never ends up with two.
     """
-    service = _service(handler_input)
     if not token:
-        listing = getattr(service.get_reminders(), "alerts", None) or []
-        token = next((a.alert_token for a in listing
-                      if getattr(a, "alert_token", None)
-                      and getattr(getattr(a, "status", None), "value", None) != "COMPLETED"),
-                     None)
+        token = next(iter(active_tokens(handler_input)), None)
+    service = _service(handler_input)
     if token:
         try:
             service.update_reminder(token, request)
@@ -167,6 +163,12 @@ def active(handler_input: HandlerInput) -> list[Any]:
     listing = _service(handler_input).get_reminders()
     alerts = getattr(listing, "alerts", None) or []
     return [a for a in alerts if getattr(getattr(a, "status", None), "value", None) != "COMPLETED"]
+
+
+def active_tokens(handler_input: HandlerInput) -> list[str]:
+    """The alert tokens of this skill's reminders for the user that are still on."""
+    return [token for token in (getattr(a, "alert_token", None) for a in active(handler_input))
+            if isinstance(token, str) and token]
 
 
 def delete(handler_input: HandlerInput, tokens: list[str]) -> None:

@@ -232,8 +232,7 @@ class CancelReminderHandler(AbstractRequestHandler):
             key = "reminder_cancel_in_app" if stored else "reminder_none"
             return reply(handler_input, speak.message(key))
         try:
-            tokens = [t for t in (getattr(r, "alert_token", None)
-                                  for r in reminders.active(handler_input)) if t]
+            tokens = reminders.active_tokens(handler_input)
             if not tokens:
                 if stored:
                     remember(handler_input, **{reminders.RECORD_KEY: None})
