@@ -113,11 +113,11 @@ class AnotherTipHandler(AbstractRequestHandler):
         days = TipDays(handler_input, local_now(handler_input).date())
         daily = days.daily(tips)
         tip = another_tip(tips, user_id(handler_input), days.today, daily.id, days.day["heard"])
+        if tip is not None:
+            days.heard(tip)
         days.save()
         if tip is None:
             all_heard = daily.id in days.day["heard"]
             key = "tips_all_heard" if all_heard else "tips_all_heard_but_today"
             return reply(handler_input, speak.message(key, count=len(tips)))
-        days.heard(tip)
-        days.save()
         return reply(handler_input, speak.tip(tip, intro="another_tip_intro"))
