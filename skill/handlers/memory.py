@@ -14,6 +14,7 @@ from ask_sdk_model import LaunchRequest, Response
 from skill.clock import request_time
 from skill.content import Entry, Overview, get_content
 from skill.handlers.daily_tip import TODAY
+from skill.reminders import RECORD_KEY
 from skill.reply import TOPIC, pending_follow_up, reply, session, speaker
 from skill.slots import intent_name
 from skill.speech import Answer
@@ -105,7 +106,7 @@ class ForgetConfirmedHandler(AbstractRequestHandler):
         speak = speaker(handler_input)
         if store_status(handler_input) == "none":
             return reply(handler_input, speak.message("forget_nothing_stored"))
-        had_reminder = bool(user_record(handler_input).get("reminder"))
+        had_reminder = bool(user_record(handler_input).get(RECORD_KEY))
         if not forget(handler_input):  # deleting is tried even if reading failed: it was asked
             return reply(handler_input, speak.message("forget_failed"))
         attributes = session(handler_input)
