@@ -23,30 +23,30 @@ test: $(VENV)/.installed
 
 ## model: regenerate interaction_models/*.json from content/ and interaction_models/intents/
 model: $(VENV)/.installed
-	$(PY) -m skill.model
+	$(PY) -m skill.build.model
 
 ## serve: set up, then run the skill as a web service under gunicorn (README, "Web service")
 ##        e.g. make serve SERVE_ARGS="--workers 4 --bind 127.0.0.1:8080"
 serve: $(VENV)/.installed
-	$(PY) -m skill.webservice serve $(SERVE_ARGS)
+	$(PY) -m skill.web.service serve $(SERVE_ARGS)
 
 ## package: build the Lambda zip (build/lambda.zip, CPython 3.13 arm64) and print its size
 package: $(VENV)/.installed
-	$(PY) -m skill.package lambda --out build/lambda.zip
+	$(PY) -m skill.build.package lambda --out build/lambda.zip
 
 ## skill-package: assemble build/skill-package (skill.json + interactionModels/custom/*.json)
 ##   for the ASK CLI; ENDPOINT=<SkillFunctionArn> writes the Lambda endpoint into the manifest
 skill-package: $(VENV)/.installed
-	$(PY) -m skill.package skill-package --out build/skill-package $(if $(ENDPOINT),--endpoint $(ENDPOINT))
+	$(PY) -m skill.build.package skill-package --out build/skill-package $(if $(ENDPOINT),--endpoint $(ENDPOINT))
 
 ## lock-lambda: re-pin requirements-lambda.txt after changing the Lambda's dependencies
 lock-lambda: $(VENV)/.installed
-	$(PY) -m skill.package lock
+	$(PY) -m skill.build.package lock
 
 # `sam build` runs this (template.yaml: BuildMethod makefile) with ARTIFACTS_DIR set. It needs only
 # python3 with pip, not .venv: the same file set as `make package`, unpacked into ARTIFACTS_DIR.
 build-SkillFunction:
-	$(PYTHON) -m skill.package lambda --into "$(ARTIFACTS_DIR)"
+	$(PYTHON) -m skill.build.package lambda --into "$(ARTIFACTS_DIR)"
 
 ## bench: cold start, warm latency, memory, package size and web service, against a hello-world skill
 bench: $(VENV)/.installed

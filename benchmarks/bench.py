@@ -17,8 +17,8 @@ What it measures, and why:
 - Peak memory of a cold process after answering (ru_maxrss). Target: under 64 MiB.
 - Warm: per-request latency in-process over every recorded fixture, p50 and p99, and the
   baseline over the same envelopes. Target: p50 at most 1.5x the baseline.
-- The Lambda zip, unpacked and zipped (from `skill.package`, when it exists).
-- The web service under gunicorn on loopback, 1 and 2 workers (when `skill.webservice` exists).
+- The Lambda zip, unpacked and zipped (from `skill.build.package`, when it exists).
+- The web service under gunicorn on loopback, 1 and 2 workers (when `skill.web.service` exists).
 
 Everything is bounded: a fixed number of runs, a time-out on every child, and a load that stops by
 itself after a fixed number of requests or seconds, whichever comes first. Targets are reported,
@@ -307,12 +307,13 @@ def available(module: str) -> bool:
 # --- the Lambda zip ---------------------------------------------------------------------------
 
 def bench_lambda_zip() -> list[Row]:
-    """Sizes of the zip `skill.package` builds; the packager is its owner's, never copied here."""
-    if not available("skill.package"):
+    """Sizes of the zip `skill.build.package` builds (the packager's own, never copied here)."""
+    if not available("skill.build.package"):
         return [Row("Lambda zip", "n/a (packaging not available)")]
     with tempfile.TemporaryDirectory(prefix="bench-zip-") as tmp:
         out = Path(tmp) / "lambda.zip"
-        done = subprocess.run([sys.executable, "-m", "skill.package", "lambda", "--out", str(out)],
+        command = [sys.executable, "-m", "skill.build.package", "lambda", "--out", str(out)]
+        done = subprocess.run(command,
                               cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
         if done.returncode != 0 or not out.is_file():
             return [Row("Lambda zip", f"n/a (packaging failed: {done.stderr.strip()[-200:]})")]
@@ -344,10 +345,10 @@ def _get(port: int, path: str) -> int:
 
 @contextlib.contextmanager
 def web_service(workers: int, env: dict[str, str]) -> Iterator[int]:
-    """`python -m skill.webservice serve` (gunicorn) on a free loopback port, answering
+    """`python -m skill.web.service serve` (gunicorn) on a free loopback port, answering
     /healthz; always stopped, even on errors."""
     port = free_port()
-    command = [sys.executable, "-m", "skill.webservice", "serve", "--workers", str(workers),
+    command = [sys.executable, "-m", "skill.web.service", "serve", "--workers", str(workers),
                "--bind", f"127.0.0.1:{port}"]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
@@ -449,7 +450,7 @@ def bench_webservice(max_requests: int = 3000, max_seconds: float = 10.0) -> lis
     """
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))  # the tests package, when run as benchmarks/bench.py
-    for module in ("skill.webservice", "gunicorn", "tests.certs", "tests.load_webservice"):
+    for module in ("skill.web.service", "gunicorn", "tests.certs", "tests.load_webservice"):
         if not available(module):
             return [Row("web service", f"n/a ({module} not available)")]
     from tests.certs import CertificateServer, Route, make_pki

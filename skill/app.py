@@ -15,13 +15,13 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope
 from ask_sdk_model.services import ApiClient
 
-from skill.api_client import TimedApiClient
+from skill.alexa.api_client import TimedApiClient
 from skill.config import Settings
 from skill.content import get_content
 from skill.handlers import exception_handlers, request_handlers
 from skill.handlers.memory import RememberTopic
 from skill.interceptors import LogRequest
-from skill.state import SaveUserRecord, persistence_adapter
+from skill.store.records import SaveUserRecord, persistence_adapter
 
 log = logging.getLogger(__name__)
 

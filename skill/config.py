@@ -46,7 +46,7 @@ class Settings:
     state_table: str | None = None          # DynamoDB table for user records (Lambda)
     dynamodb_endpoint: str | None = None    # a DynamoDB emulator's URL, for tests
     state_path: str | None = None           # SQLite file for user records (local); None: no store
-    # The web service (skill/webservice.py) only; the Lambda path never reads these.
+    # The web service (skill/web/service.py) only; the Lambda path never reads these.
     verify_signatures: bool = True          # Alexa's signature and timestamp checks
     production: bool = False                # refuse unsafe settings (no SKILL_ID, checks off)
     route: str = "/"                        # where Alexa POSTs requests

@@ -9,12 +9,12 @@ device that does not gets nothing APL-specific at all.
 
 from __future__ import annotations
 
-from ask_sdk_core.exceptions import AttributesManagerException
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_locale
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
+from skill.alexa.attributes import session
 from skill.content import get_content
 from skill.speech import Answer, Speaker, to_ssml
 
@@ -31,22 +31,6 @@ def speaker(handler_input: HandlerInput) -> Speaker:
     except (AttributeError, TypeError):
         locale = None
     return Speaker(get_content(), locale)
-
-
-def session(handler_input: HandlerInput) -> dict:
-    """The session attributes, always a dict (a malformed session must not crash a handler).
-
-    A request that arrives without a session (the SDK refuses to give session attributes then)
-    still gets an answer: this turn's state goes to a scratch dict that nothing carries forward.
-    """
-    manager = handler_input.attributes_manager
-    try:
-        attributes = manager.session_attributes
-    except AttributesManagerException:
-        return manager.request_attributes.setdefault("no_session", {})
-    if not isinstance(attributes, dict):
-        manager.session_attributes = attributes = {}
-    return attributes
 
 
 def pending_follow_up(handler_input: HandlerInput) -> dict | None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
 
-from skill.api_client import ApiTimeout
+from skill.alexa.api_client import ApiTimeout
 
 TIME_ZONE_PATH = re.compile(r"^/v2/devices/[^/]+/settings/System\.timeZone$")
 REMINDERS_PATH = re.compile(r"^/v1/alerts/reminders$")

@@ -13,7 +13,7 @@ after `deadline` seconds whatever happens, and it talks to nothing but 127.0.0.1
 
 gunicorn loads `create_load_app()`: the web service's own app around the Lambda entry's skill,
 plus one request interceptor that writes a visit into the user's record through
-skill/state.py `remember()` (the skill itself stores nothing yet on this path).
+skill/store/records.py `remember()` (the skill itself stores nothing yet on this path).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class RecordVisit(AbstractRequestInterceptor):
     """Appends the request's sequence number (a session attribute) to the user's record."""
 
     def process(self, handler_input: HandlerInput) -> None:
-        from skill.state import remember, user_record
+        from skill.store.records import remember, user_record
 
         sequence = (handler_input.attributes_manager.session_attributes or {}).get(SEQUENCE)
         if isinstance(sequence, int):
@@ -60,10 +60,10 @@ class RecordVisit(AbstractRequestInterceptor):
 
 def create_load_app() -> Any:
     """gunicorn's app: `create_app()` from the environment, its skill recording visits."""
-    from skill.api_client import TimedApiClient
+    from skill.alexa.api_client import TimedApiClient
     from skill.app import build_skill
     from skill.config import Settings
-    from skill.webservice import create_app
+    from skill.web.service import create_app
 
     settings = Settings.from_env()
     # The envelopes name a loopback stand-in for the Alexa APIs (see run_load), never the internet.
@@ -178,7 +178,7 @@ class LoadResult:
 def run_load(tmp: Path, *, workers: int = 2, users: int = 8, per_user: int = 10,
              tamper_every: int = 5, deadline: float = 30.0) -> LoadResult:
     """Start the service, drive it, stop it, and check every answer and every record."""
-    from skill.api_client import TimedApiClient
+    from skill.alexa.api_client import TimedApiClient
     from skill.app import build_skill, handle_event
     from skill.config import Settings
     from skill.simulator.envelope import PLACEHOLDER_DEVICE, Conversation

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from ask_sdk_model.services import ApiClientRequest
 
-from skill.api_client import ApiTimeout, ApiUnavailable, TimedApiClient, failure
+from skill.alexa.api_client import ApiTimeout, ApiUnavailable, TimedApiClient, failure
 from skill.app import build_skill
 from skill.config import Settings
 from tests.alexa_api import LoopbackAlexaApi
@@ -65,7 +65,7 @@ def test_a_slow_dns_lookup_is_bounded_by_the_same_deadline(server, monkeypatch):
         return real("127.0.0.1" if host == "slow.localhost" else host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", slow_lookup)
-    monkeypatch.setattr("skill.api_client._LOOPBACK_HOSTS", ("slow.localhost",))
+    monkeypatch.setattr("skill.alexa.api_client._LOOPBACK_HOSTS", ("slow.localhost",))
     started = time.monotonic()
     with pytest.raises(ApiTimeout):
         client(connect_timeout=0.2, read_timeout=0.2).invoke(

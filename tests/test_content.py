@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
+from skill.build.model import build_models
 from skill.content import ContentError, Entry, get_content, load_content
-from skill.model import build_models
 from skill.speech import LIST_PAGE, Answer, Speaker, to_ssml
 from tests.conftest import edit
 

@@ -6,7 +6,7 @@ The bodies are the recorded fixtures mutated as in test_fuzz.py, plus bytes that
 not text at all; the headers are Alexa's signature headers with wrong, odd or missing values. No
 generated certificate URL is one Alexa could use, so the verifier never needs the network.
 
-Built against the interface `skill.webservice.create_app(settings=None, *, skill=None,
+Built against the interface `skill.web.service.create_app(settings=None, *, skill=None,
 verifier=None) -> flask.Flask`; the route is read from the app, not assumed.
 """
 
@@ -58,7 +58,7 @@ BODIES = st.one_of(
 def app(tmp_path_factory):
     """Imported here, not at the top, so that without the web service every test of this file
     fails with the ImportError (never a skip) while the rest of the suite still runs."""
-    from skill.webservice import create_app
+    from skill.web.service import create_app
 
     store = tmp_path_factory.mktemp("web-fuzz") / "users.sqlite3"
     return create_app(Settings(state_path=str(store)))

@@ -26,8 +26,8 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from samtranslator.yaml_helper import yaml_parse
 
-from skill import package
-from skill.state import STATE_TABLE_ATTRIBUTE, STATE_TABLE_KEY
+from skill.build import package
+from skill.store.table import STATE_TABLE_ATTRIBUTE, STATE_TABLE_KEY
 from tests.conftest import FIXTURES, spoken
 from tests.test_state_dynamodb import create_state_table, dynamodb_emulator
 
@@ -39,8 +39,8 @@ LAMBDA_MARKERS = {"python_version": "3.13", "python_full_version": "3.13.0",
                   "sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
                   "platform_machine": "aarch64", "implementation_name": "cpython",
                   "platform_python_implementation": "CPython", "extra": ""}
-NEVER_SHIPPED = ("tests/", ".venv/", "skill/simulator/", "skill/webservice.py", "skill/verify.py",
-                 "skill/package.py", "interaction_models/", "deploy/", "build/", "content/README")
+NEVER_SHIPPED = ("tests/", ".venv/", "skill/simulator/", "skill/web/", "skill/build/",
+                 "interaction_models/", "deploy/", "build/", "content/README")
 NEVER_SHIPPED_PACKAGES = ("flask", "werkzeug", "pytest", "moto", "boto3", "botocore", "cfnlint",
                           "samtranslator", "ask_smapi_model", "flask_ask_sdk")
 
@@ -56,14 +56,14 @@ replies = [function(event, None) for event in events]
 import skill
 modules = sorted(m.name for m in pkgutil.walk_packages(skill.__path__, "skill."))
 for name in modules:
-    if name != "skill.state_dynamodb" or extra:   # that one needs the runtime's boto3
+    if name != "skill.store.dynamodb" or extra:   # that one needs the runtime's boto3
         importlib.import_module(name)
 stored = None
 if extra:   # with the runtime's AWS SDK: the store the Lambda builds from its environment
     from ask_sdk_core.serialize import DefaultSerializer
     from ask_sdk_model import RequestEnvelope
     from skill.config import Settings
-    from skill.state import persistence_adapter
+    from skill.store.records import persistence_adapter
     adapter = persistence_adapter(Settings.from_env())
     envelope = DefaultSerializer().deserialize(json.dumps(events[0]), RequestEnvelope)
     adapter.save_attributes(envelope, {"visits": 1, "score": 0.5})
@@ -219,7 +219,7 @@ def test_in_lambda_it_keeps_records_in_the_table_with_the_runtimes_boto3(
     launch, coffee = (r["response"] for r in result["replies"])
     assert "welcome to muscle twitch guide" in spoken(launch["outputSpeech"]["ssml"]).lower()
     assert "caffeine" in spoken(coffee["outputSpeech"]["ssml"]).lower()
-    assert "skill.state_dynamodb" in result["loaded"] and "boto3" in result["loaded"]
+    assert "skill.store.dynamodb" in result["loaded"] and "boto3" in result["loaded"]
     assert result["stored"] == {"visits": 1, "score": 0.5}
     user = json.loads((FIXTURES / "launch.json").read_text())["session"]["user"]["userId"]
     item = table.get_item(Key={STATE_TABLE_KEY: user})["Item"]

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from skill.model import MODELS_DIR, REQUIRED_INTENTS, build_models, render, stale_models
+from skill.build.model import MODELS_DIR, REQUIRED_INTENTS, build_models, render, stale_models
 
 MODELS = build_models()
 LANGUAGE_MODEL = MODELS["en-US"]["interactionModel"]["languageModel"]
@@ -71,7 +71,7 @@ def test_topic_intents_have_several_dozen_phrasings():
 
 
 def test_a_line_with_alternatives_stands_for_every_form():
-    from skill.model import expand
+    from skill.build.model import expand
 
     assert expand("(what's|what is) (my |)twitching") == [
         "what's my twitching", "what's twitching", "what is my twitching", "what is twitching"]
@@ -81,14 +81,14 @@ def test_a_line_with_alternatives_stands_for_every_form():
 @pytest.mark.parametrize("line", ["what (causes|makes twitching", "what | why", "((a|b) c|d)",
                                   "(a|b)" * 9])
 def test_a_malformed_or_exploding_line_is_an_error(line):
-    from skill.model import expand
+    from skill.build.model import expand
 
     with pytest.raises(ValueError):
         expand(line)
 
 
 def test_a_bad_sample_line_names_its_file(tmp_path):
-    from skill.model import ModelError, load_intents
+    from skill.build.model import ModelError, load_intents
 
     (tmp_path / "CauseIntent.yaml").write_text("name: CauseIntent\nsamples: ['what (causes']\n")
     with pytest.raises(ModelError, match=r"CauseIntent\.yaml: sample 'what \(causes'"):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from skill.api_client import TimedApiClient
+from skill.alexa.api_client import TimedApiClient
 from skill.app import build_skill, handle_event
 from skill.config import Settings
 from skill.simulator.alexa_api import REMINDERS_SCOPE, AlexaApiStandIn, local_time_zone
@@ -454,7 +454,8 @@ turns:
 
 def test_a_reminder_read_back_with_its_alert_info_is_understood(tmp_path):
     # The Reminders API returns every reminder with its alertInfo, as the stand-in does; the
-    # SDK's model names a module that does not exist for it (skill/reminders.py works round it).
+    # SDK's model names a module that does not exist for it (skill/alexa/reminders.py works
+    # round it).
     listing = {"totalCount": "1", "links": None, "alerts": [
         dict(REMINDER, alertToken="T", status="ON", version="1",
              createdTime="2026-11-25T11:30:00.000Z", updatedTime="2026-11-25T11:30:00.000Z")]}

@@ -1,6 +1,7 @@
 """The skill package for the Alexa side: laid out as the ASK CLI expects, valid by Amazon's models.
 
-`python -m skill.package skill-package` assembles deploy/skill.json and interaction_models/*.json.
+`python -m skill.build.package skill-package` assembles deploy/skill.json and
+interaction_models/*.json.
 The manifest and every model must survive a round trip through ask-smapi-model (Amazon's own
 published SMAPI models: an unknown field, a misspelt enum or a wrong type fails), and the
 rules the developer console enforces on them (tests/test_model.py checks the models themselves).
@@ -23,7 +24,7 @@ from ask_smapi_model.v1.skill.manifest.interface import Interface
 from ask_smapi_model.v1.skill.manifest.interface_type import InterfaceType
 from ask_smapi_model.v1.skill.manifest.skill_manifest_envelope import SkillManifestEnvelope
 
-from skill import package
+from skill.build import package
 from tests.test_model import LANGUAGE_MODEL, MODELS
 
 LOCALES = ["en-AU", "en-CA", "en-GB", "en-IN", "en-US"]

@@ -8,7 +8,7 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
 from skill.config import Settings
-from skill.state import (
+from skill.store.records import (
     SaveUserRecord,
     SQLitePersistenceAdapter,
     forget,

@@ -22,15 +22,14 @@ from samtranslator.yaml_helper import yaml_parse
 
 from skill.app import build_skill, handle_event
 from skill.config import Settings
-from skill.state import (
-    STATE_TABLE_ATTRIBUTE,
-    STATE_TABLE_KEY,
+from skill.store.records import (
     SaveUserRecord,
     forget,
     persistence_adapter,
     remember,
     user_record,
 )
+from skill.store.table import STATE_TABLE_ATTRIBUTE, STATE_TABLE_KEY
 from tests.conftest import Reply, load_fixture
 
 TEMPLATE = yaml_parse((Path(__file__).resolve().parent.parent / "template.yaml").read_text())

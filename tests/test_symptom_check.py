@@ -17,8 +17,8 @@ import re
 import pytest
 
 from skill.app import handle_event
+from skill.build.model import build_models
 from skill.content import ContentError, get_content, load_content
-from skill.model import build_models
 from skill.simulator.envelope import Conversation, slot
 from skill.speech import CHECK, LIST_PAGE, NO, UNSURE, YES, Speaker
 from tests.conftest import Reply, edit

@@ -13,8 +13,8 @@ from cfnlint.api import ManualArgs, lint
 from samtranslator.translator.transform import transform
 from samtranslator.yaml_helper import yaml_parse
 
-from skill import package
-from skill.state import STATE_TABLE_KEY
+from skill.build import package
+from skill.store.table import STATE_TABLE_KEY
 
 TEMPLATE_FILE = Path(__file__).resolve().parent.parent / "template.yaml"
 TEMPLATE_TEXT = TEMPLATE_FILE.read_text(encoding="utf-8")
@@ -81,7 +81,7 @@ def test_the_function_runs_what_skill_package_builds():
     assert FUNCTION["Architectures"] == [package.LAMBDA_ARCHITECTURE]
     assert TEMPLATE["Resources"]["SkillFunction"]["Metadata"]["BuildMethod"] == "makefile"
     makefile = (TEMPLATE_FILE.parent / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r"^build-SkillFunction:\n\t.*-m skill\.package lambda --into "
+    assert re.search(r"^build-SkillFunction:\n\t.*-m skill\.build\.package lambda --into "
                      r"\"\$\(ARTIFACTS_DIR\)\"$", makefile, re.M)
 
 

@@ -21,14 +21,14 @@ import pytest
 from skill.app import build_skill
 from skill.config import Settings
 from skill.simulator.envelope import DEFAULT_SKILL_ID, Conversation, timestamp
-from skill.verify import (
+from skill.web.service import ConfigurationError, check_settings, create_app
+from skill.web.verify import (
     AlexaRequestVerifier,
     RequestRejected,
     fetch_certificate_chain,
     load_trusted_roots,
     validate_cert_url,
 )
-from skill.webservice import ConfigurationError, check_settings, create_app
 from tests.certs import CertificateServer, Route, make_pki
 from tests.conftest import Reply
 
@@ -110,7 +110,7 @@ def refused(response, caplog, status: int, reason: str) -> None:
     assert set(response.get_json()) == {"error"}
     assert "Traceback" not in response.get_data(as_text=True)
     lines = [record.getMessage() for record in caplog.records
-             if record.name == "skill.webservice" and record.levelno == logging.WARNING]
+             if record.name == "skill.web.service" and record.levelno == logging.WARNING]
     assert any(f"({status})" in line and reason in line for line in lines), lines
 
 
@@ -508,8 +508,8 @@ def _fresh_python(code: str) -> str:
 
 def test_the_web_service_imports_without_loading_oscrypto_and_the_stock_verifier_fails_closed():
     out = _fresh_python(
-        "import certifi, sys, skill.webservice\n"
-        "from skill import certvalidator_standin\n"
+        "import certifi, sys, skill.web.service\n"
+        "from skill.web import certvalidator_standin\n"
         "from ask_sdk_webservice_support.verifier import RequestVerifier, VerificationException\n"
         "assert certvalidator_standin.installed()\n"
         "assert not [m for m in sys.modules if m.startswith('oscrypto')]\n"
@@ -527,6 +527,6 @@ def test_the_lambda_path_never_imports_the_web_stack():
         "event = json.load(open('tests/fixtures/launch.json'))\n"
         "lambda_handler(event, None)\n"
         "heavy = ('flask', 'flask_ask_sdk', 'ask_sdk_webservice_support', 'cryptography',\n"
-        "         'certvalidator', 'oscrypto', 'gunicorn', 'skill.webservice', 'skill.verify')\n"
+        "         'certvalidator', 'oscrypto', 'gunicorn', 'skill.web')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy))\n")
     assert out == "[]"

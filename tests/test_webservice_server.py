@@ -28,7 +28,7 @@ def test_serve_runs_the_verified_app_under_gunicorn(tmp_path):
     with CertificateServer() as certs:
         certs.routes[CERT_PATH] = Route(signer.chain_pem())
         env = server_env(tmp_path, pki, certs.origin, SKILL_ROUTE="/alexa")
-        server = Server([sys.executable, "-m", "skill.webservice", "serve", "--workers", "2",
+        server = Server([sys.executable, "-m", "skill.web.service", "serve", "--workers", "2",
                          "--bind", "127.0.0.1:0"], env, workers=2)
         try:
             body = json.dumps(Conversation().launch()).encode("utf-8")
@@ -50,7 +50,7 @@ def test_serve_runs_the_verified_app_under_gunicorn(tmp_path):
 def test_serve_refuses_to_start_in_production_without_a_skill_id():
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "PRODUCTION": "true",
            "STATE_PATH": "none"}
-    result = subprocess.run([sys.executable, "-m", "skill.webservice", "serve", "--bind",
+    result = subprocess.run([sys.executable, "-m", "skill.web.service", "serve", "--bind",
                              "127.0.0.1:0"], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=60, check=False)
     assert result.returncode == 2

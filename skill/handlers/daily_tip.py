@@ -1,8 +1,9 @@
 """Today's prevention tip, and "another tip".
 
-"Today" is the user's own date (skill/clock.py). The day's tip is the same all day: once chosen it
-is kept, with every tip heard that day, in the user's record (the last two weeks of days), and in
-the session too, so a skill with no store still never repeats itself within a conversation.
+"Today" is the user's own date (skill/alexa/clock.py). The day's tip is the same all day: once
+chosen it is kept, with every tip heard that day, in the user's record (the last two weeks of
+days), and in the session too, so a skill with no store still never repeats itself within a
+conversation.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill.clock import local_now
+from skill.alexa.clock import local_now
 from skill.content import Entry
 from skill.reply import reply, session, speaker
 from skill.slots import intent_name
-from skill.state import remember, user_record
+from skill.store.records import remember, user_record
 from skill.tips import another_tip, daily_tip
 
 HISTORY = "tips"          # user record: {"YYYY-MM-DD": {"tip": daily id, "heard": [ids]}}

@@ -1,8 +1,8 @@
 """What the skill remembers about a person: welcome back, "continue", and "forget me".
 
-The record (skill/state.py) holds `visits`, `first_seen`, `last_seen`, the last `topic` (an entry
-id), the tip history and the daily reminder. "Forget me" deletes it after a yes; both "yes" and
-"no" are answered here, ahead of the general yes/no handlers, while that question is open.
+The record (skill/store/records.py) holds `visits`, `first_seen`, `last_seen`, the last `topic`
+(an entry id), the tip history and the daily reminder. "Forget me" deletes it after a yes; both
+"yes" and "no" are answered here, ahead of the general yes/no handlers, while that question is open.
 """
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler, AbstractRes
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import LaunchRequest, Response
 
-from skill.clock import request_time
+from skill.alexa.clock import request_time
+from skill.alexa.reminders import RECORD_KEY
 from skill.content import Entry, Overview, get_content
 from skill.handlers.daily_tip import TODAY
-from skill.reminders import RECORD_KEY
 from skill.reply import TOPIC, pending_follow_up, reply, session, speaker
 from skill.slots import intent_name
 from skill.speech import Answer
-from skill.state import forget, remember, store_status, user_record
+from skill.store.records import forget, remember, store_status, user_record
 
 CONFIRM = "confirm"          # follow_up: {"confirm": "forget_me"} while "are you sure?" is open
 FORGET_ME = "forget_me"

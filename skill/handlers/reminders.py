@@ -16,15 +16,15 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response, SessionResumedRequest
 
-from skill import reminders
-from skill.api_client import failure
-from skill.clock import TIME_ZONE, local_now, request_time
+from skill.alexa import reminders
+from skill.alexa.api_client import failure
+from skill.alexa.clock import TIME_ZONE, local_now, request_time
+from skill.alexa.reminders import ClockTime
 from skill.handlers.builtins import MessageHandler
-from skill.reminders import ClockTime
 from skill.reply import pending_follow_up, reply, session, speaker
 from skill.slots import intent_name
 from skill.speech import Answer
-from skill.state import remember, user_record
+from skill.store.records import remember, user_record
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Writes interaction_models/<locale>.json from the model sources and the content.
 
-One command (`make model`, or `python -m skill.model`) keeps the model in step with the content:
+One command (`make model`, or `python -m skill.build.model`) keeps the model in step with the content:
 slot values, ids and synonyms come from content entries, sample utterances from
 interaction_models/intents/*.yaml. `--check` exits 1 when a checked-in file is stale, and the
 test suite runs the same comparison.
@@ -19,7 +19,7 @@ import yaml
 
 from skill.content import Content, load_content
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MODELS_DIR = ROOT / "interaction_models"
 INTENTS_DIR = MODELS_DIR / "intents"
 SOURCE = MODELS_DIR / "model.yaml"

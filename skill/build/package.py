@@ -1,8 +1,8 @@
 """Builds what gets deployed, from the repository as it is: the Lambda zip and the skill package.
 
-    python -m skill.package lambda [--out build/lambda.zip] [--platform lambda|local] [--into DIR]
-    python -m skill.package skill-package [--out build/skill-package] [--endpoint ARN]
-    python -m skill.package lock
+    python -m skill.build.package lambda [--out build/lambda.zip] [--platform lambda|local] [--into DIR]
+    python -m skill.build.package skill-package [--out build/skill-package] [--endpoint ARN]
+    python -m skill.build.package lock
 
 `sam build` runs the first one (template.yaml: BuildMethod makefile -> `make build-SkillFunction`),
 so the artifact SAM deploys and the zip `make package` prints the size of are the same file set:
@@ -36,7 +36,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REQUIREMENTS = ROOT / "requirements-lambda.txt"
 SKILL_JSON = ROOT / "deploy" / "skill.json"
 MODELS_DIR = ROOT / "interaction_models"
@@ -51,11 +51,8 @@ RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer", "jmespath"})
 # Under skill/: what the Lambda never imports. Paths relative to the repository root.
 EXCLUDED_SOURCES = (
     "skill/simulator",      # the local simulator
-    "skill/webservice.py",  # the Flask web service
-    "skill/verify.py",      # the web service's request verification
-    "skill/certvalidator_standin.py",  # the web service's guard around flask-ask-sdk
-    "skill/package.py",     # this build tool
-    "skill/model.py",       # the interaction model generator
+    "skill/web",            # the Flask web service and its request verification
+    "skill/build",          # these build tools: the model generator and the packager
 )
 _FIXED_TIME = (2020, 1, 1, 0, 0, 0)     # zip entry times: the same sources give the same zip
 
@@ -222,7 +219,7 @@ def lock(out: Path = REQUIREMENTS) -> list[str]:
                   for item in resolved
                   if item["metadata"]["name"].lower() not in RUNTIME_PROVIDED)
     header = [
-        "# The Lambda's runtime dependencies, pinned: `python -m skill.package lock` writes this",
+        "# The Lambda's runtime dependencies, pinned: `python -m skill.build.package lock` writes this",
         "# from pyproject.toml (dependencies + the aws extra), resolved for CPython "
         f"{LAMBDA_PYTHON_VERSION} on {LAMBDA_ARCHITECTURE}.",
         "# Installed with --no-deps. Left out, because the Lambda runtime provides them: "
@@ -275,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args)
     except (ValueError, OSError, subprocess.CalledProcessError) as error:
-        print(f"skill.package {args.command}: {error}", file=sys.stderr)
+        print(f"skill.build.package {args.command}: {error}", file=sys.stderr)
         return 1
 
 

@@ -2,11 +2,11 @@
 
 For skill builders who host the skill on their own server instead of Lambda. The same skill
 object as the Lambda entry (`skill.app.build_skill`) answers; in front of it, Amazon's required
-checks (skill/verify.py) and a check of the body itself, so that anything that is not a genuine
+checks (skill/web/verify.py) and a check of the body itself, so that anything that is not a genuine
 Alexa request for this skill gets a 400 (403 for another skill) and a log line saying why:
 never a 500, never a traceback to the caller.
 
-    python -m skill.webservice serve --workers 2 --bind 127.0.0.1:8080
+    python -m skill.web.service serve --workers 2 --bind 127.0.0.1:8080
 
 runs it under gunicorn; put a TLS-terminating proxy in front (README, "Web service").
 Nothing here is imported by the Lambda path.
@@ -21,7 +21,7 @@ import os
 import sys
 from typing import Any
 
-from skill import certvalidator_standin
+from skill.web import certvalidator_standin
 
 certvalidator_standin.install()  # before flask_ask_sdk imports the SDK's verifier, below
 
@@ -41,7 +41,7 @@ from werkzeug.exceptions import HTTPException  # noqa: E402
 
 from skill.app import build_skill, last_resort_response  # noqa: E402
 from skill.config import Settings  # noqa: E402
-from skill.verify import (  # noqa: E402
+from skill.web.verify import (  # noqa: E402
     AlexaRequestVerifier,
     RequestRejected,
     SkillIdVerifier,
@@ -49,7 +49,7 @@ from skill.verify import (  # noqa: E402
     validate_test_origin,
 )
 
-log = logging.getLogger("skill.webservice")   # the same name when run as __main__
+log = logging.getLogger("skill.web.service")   # the same name when run as __main__
 
 HEALTH_ROUTE = "/healthz"
 DEFAULT_BIND = "127.0.0.1:8080"
@@ -181,9 +181,9 @@ def create_app(settings: Settings | None = None, *, skill: CustomSkill | None = 
 
     app = Flask(__name__, static_folder=None)
     # The SDK's own verifiers stay off. Its RequestVerifier cannot run here (see
-    # skill/certvalidator_standin.py). Its TimestampVerifier does hold normal requests to 150 s,
+    # skill/web/certvalidator_standin.py). Its TimestampVerifier does hold normal requests to 150 s,
     # but logs no reason (too old or in the future?) and raises TypeError, a 500, on a
-    # timestamp without a zone; ours (skill/verify.py) does neither.
+    # timestamp without a zone; ours (skill/web/verify.py) does neither.
     app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
     app.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
     adapter = VerifiedSkillAdapter(skill or build_skill(settings),
@@ -223,7 +223,7 @@ def _gunicorn(options: dict[str, Any]) -> Any:
 
 def serve(argv: list[str] | None = None) -> int:
     """`serve`: check the settings, then run the app under gunicorn until stopped."""
-    parser = argparse.ArgumentParser(prog="python -m skill.webservice serve",
+    parser = argparse.ArgumentParser(prog="python -m skill.web.service serve",
                                      description="Serve the skill over HTTP under gunicorn.")
     parser.add_argument("--bind", default=os.environ.get("BIND", DEFAULT_BIND),
                         help=f"address:port to listen on (env BIND; default {DEFAULT_BIND})")
@@ -263,15 +263,15 @@ def serve(argv: list[str] | None = None) -> int:
 
 
 def main(argv: list[str]) -> int:
-    """`python -m skill.webservice serve ...`."""
+    """`python -m skill.web.service serve ...`."""
     if not argv or argv[0] != "serve":
-        print("usage: python -m skill.webservice serve [--bind HOST:PORT] [--workers N] "
+        print("usage: python -m skill.web.service serve [--bind HOST:PORT] [--workers N] "
               "[--threads N]", file=sys.stderr)
         return 2
     return serve(argv[1:])
 
 
 if __name__ == "__main__":
-    from skill.webservice import main as _main  # one copy of the module, not __main__ and another
+    from skill.web.service import main as _main  # one copy of the module, not __main__ and another
 
     sys.exit(_main(sys.argv[1:]))

@@ -22,7 +22,7 @@ from ask_sdk_dynamodb.adapter import DynamoDbAdapter
 from ask_sdk_model import RequestEnvelope
 from botocore.config import Config
 
-from skill.state import STATE_TABLE_ATTRIBUTE, STATE_TABLE_KEY
+from skill.store.table import STATE_TABLE_ATTRIBUTE, STATE_TABLE_KEY
 
 _CLIENT_CONFIG = Config(connect_timeout=1.0, read_timeout=1.0,
                         retries={"total_max_attempts": 2, "mode": "standard"})

@@ -6,7 +6,7 @@ https://s3.amazonaws.com/echo.api/... ; the chain found there must lead to a tru
 name echo-api.amazon.com; the `Signature-256` header must be that certificate's SHA-256 RSA
 signature of the raw body; the request timestamp must be within 150 seconds of now.
 
-The SDK's own RequestVerifier cannot do this here (see skill/certvalidator_standin.py), so these
+The SDK's own RequestVerifier cannot do this here (see skill/web/certvalidator_standin.py), so these
 verifiers implement flask-ask-sdk's `AbstractVerifier` and are handed to the SkillAdapter.
 Each failure raises `RequestRejected` with the reason, which the web service logs and answers
 with 400 (403 for another skill's request). Nothing here is imported by the Lambda path.
@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from skill import certvalidator_standin
+from skill.web import certvalidator_standin
 
 certvalidator_standin.install()  # before the SDK's verifier module is imported, below
 

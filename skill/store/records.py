@@ -29,12 +29,6 @@ from skill.config import Settings
 
 log = logging.getLogger(__name__)
 
-# The DynamoDB table's partition key and the item attribute holding the record (Lambda).
-# template.yaml declares the same key; tests/test_state_dynamodb.py builds its table from the
-# template, so the two cannot drift apart.
-STATE_TABLE_KEY = "id"
-STATE_TABLE_ATTRIBUTE = "attributes"
-
 _LOADED = "user_record_loaded"   # request attribute: the record was read successfully
 _DIRTY = "user_record_dirty"     # request attribute: the record changed and must be saved
 _DELETED = "user_record_deleted"
@@ -104,7 +98,7 @@ def persistence_adapter(settings: Settings) -> AbstractPersistenceAdapter | None
     """The store the settings name: DynamoDB when a table is configured, else SQLite, or none."""
     if settings.state_table:
         # deferred: only the Lambda path pays for boto3
-        from skill.state_dynamodb import dynamodb_adapter
+        from skill.store.dynamodb import dynamodb_adapter
 
         return dynamodb_adapter(settings.state_table, settings.dynamodb_endpoint)
     if settings.state_path:

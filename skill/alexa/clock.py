@@ -14,8 +14,8 @@ from datetime import UTC, datetime, tzinfo
 
 from ask_sdk_core.handler_input import HandlerInput
 
-from skill.api_client import failure
-from skill.reply import session
+from skill.alexa.api_client import failure
+from skill.alexa.attributes import session
 
 log = logging.getLogger(__name__)
 

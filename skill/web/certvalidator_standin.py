@@ -9,7 +9,7 @@ Even where it imports, certvalidator 0.11.1 (the newest) breaks on asn1crypto 1.
 
 certvalidator is used in exactly one place: `RequestVerifier._validate_cert_chain`, the stock
 signature verifier. We never use that verifier: the web service sets ASK_SDK_VERIFY_SIGNATURE and
-ASK_SDK_VERIFY_TIMESTAMP to False and hands the SkillAdapter our own verifier (skill/verify.py),
+ASK_SDK_VERIFY_TIMESTAMP to False and hands the SkillAdapter our own verifier (skill/web/verify.py),
 which validates the chain with the `cryptography` package (its wheels carry their own OpenSSL,
 so the host's libcrypto version does not matter). So the only thing we need from certvalidator
 is that importing it succeeds. `install()` registers this stand-in in `sys.modules` before
@@ -35,8 +35,8 @@ from types import ModuleType
 
 MODULE = "certvalidator"
 MARKER = "__muscle_twitch_standin__"
-_WHY = ("certvalidator is replaced by a stand-in (skill/certvalidator_standin.py): the stock "
-        "RequestVerifier must not be used; skill/verify.py verifies requests")
+_WHY = ("certvalidator is replaced by a stand-in (skill/web/certvalidator_standin.py): the stock "
+        "RequestVerifier must not be used; skill/web/verify.py verifies requests")
 
 
 class ValidationError(Exception):

@@ -1,0 +1,8 @@
+"""The DynamoDB table's layout, apart from the adapter so that reading it costs no boto3 import
+(ask_sdk_dynamodb builds a boto3 resource as soon as it is imported)."""
+
+# The DynamoDB table's partition key and the item attribute holding the record (Lambda).
+# template.yaml declares the same key; tests/test_state_dynamodb.py builds its table from the
+# template, so the two cannot drift apart.
+STATE_TABLE_KEY = "id"
+STATE_TABLE_ATTRIBUTE = "attributes"
