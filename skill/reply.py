@@ -57,10 +57,15 @@ def supports_apl(handler_input: HandlerInput) -> bool:
     return getattr(interfaces, "alexa_presentation_apl", None) is not None
 
 
-def reply(handler_input: HandlerInput, answer: Answer) -> Response:
-    """Speak `answer`, show its card (and its screen on APL devices), remember it for next turn."""
+def reply(handler_input: HandlerInput, answer: Answer, *, repeatable: bool = True) -> Response:
+    """Speak `answer`, show its card (and its screen on APL devices), remember it for next turn.
+
+    `repeatable=False` is for the skill's "I didn't catch that": "repeat" afterwards should say
+    the last real answer again, as a person would, not the apology.
+    """
     attributes = session(handler_input)
-    attributes[LAST] = answer.to_dict()
+    if repeatable:
+        attributes[LAST] = answer.to_dict()
     if answer.follow_up:
         attributes[FOLLOW_UP] = answer.follow_up
     else:

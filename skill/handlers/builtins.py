@@ -17,14 +17,17 @@ log = logging.getLogger(__name__)
 class MessageHandler(AbstractRequestHandler):
     """Answers built-in intents that always get the same line of the skill's own."""
 
-    def __init__(self, intents: tuple[str, ...], message: str, reprompt: str | None) -> None:
+    def __init__(self, intents: tuple[str, ...], message: str, reprompt: str | None,
+                 *, repeatable: bool = True) -> None:
         self.intents, self.message, self.reprompt = intents, message, reprompt
+        self.repeatable = repeatable
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return intent_name(handler_input) in self.intents
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return reply(handler_input, speaker(handler_input).message(self.message, self.reprompt))
+        answer = speaker(handler_input).message(self.message, self.reprompt)
+        return reply(handler_input, answer, repeatable=self.repeatable)
 
 
 class UnknownIntentHandler(AbstractRequestHandler):
@@ -35,7 +38,8 @@ class UnknownIntentHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         log.warning("unhandled intent %r", intent_name(handler_input))
-        return reply(handler_input, speaker(handler_input).message("fallback", "fallback_reprompt"))
+        answer = speaker(handler_input).message("fallback", "fallback_reprompt")
+        return reply(handler_input, answer, repeatable=False)
 
 
 class SessionEndedHandler(AbstractRequestHandler):
@@ -60,7 +64,7 @@ BUILTIN_HANDLERS: list[AbstractRequestHandler] = [
     MessageHandler(("AMAZON.HelpIntent",), "help", "help_reprompt"),
     MessageHandler(("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent"),
                    "goodbye", None),
-    MessageHandler(("AMAZON.FallbackIntent",), "fallback", "fallback_reprompt"),
+    MessageHandler(("AMAZON.FallbackIntent",), "fallback", "fallback_reprompt", repeatable=False),
     MessageHandler(("AMAZON.StartOverIntent",), "welcome", "welcome_reprompt"),
     SessionEndedHandler(),
 ]
