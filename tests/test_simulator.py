@@ -347,6 +347,15 @@ def test_chat_reads_lines_until_the_input_ends(handler, monkeypatch):
     assert "(session ended)" in out
 
 
+def test_exit_with_no_session_open_keeps_the_simulator_running(handler, monkeypatch):
+    """Alexa keeps "exit" for itself when no skill is open; the simulator says so and goes on."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("exit\nwhat causes twitching\n"))
+    code, out, _ = run(["chat"], handler)
+    assert code == 0
+    assert "no skill session is open" in out
+    assert "CauseIntent" in out or "everyday cause" in out
+
+
 def test_record_writes_fixtures_with_placeholders(handler, tmp_path):
     code, out, _ = run(["record", "--user", "amzn1.ask.account.REAL_PERSON",
                         "--timestamp", "2026-11-25T09:30:00Z", str(tmp_path),

@@ -130,6 +130,10 @@ def _show(turn: Turn, args: argparse.Namespace, out: TextIO) -> None:
     print(_render(turn, args), file=out, flush=True)
 
 
+NO_SESSION_TO_EXIT = ("  (no skill session is open, so Alexa would send the skill nothing; "
+                      "/quit or Ctrl-D leaves the simulator)")
+
+
 def chat(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: TextIO,
          recorder: object | None = None) -> int:
     interactive = sys.stdin.isatty()
@@ -194,7 +198,9 @@ def chat(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: Te
                     print(CHAT_HELP, file=out)
                 continue
             if not simulator.session_open and line.lower().strip(" .!") in ("exit", "quit"):
-                break
+                # Alexa itself takes "exit" when no skill is open: nothing reaches the skill.
+                print(NO_SESSION_TO_EXIT, file=out, flush=True)
+                continue
             shown[0] = 0
             turn = simulator.say(line)
             failed |= turn.errored
