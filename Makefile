@@ -1,20 +1,26 @@
 # The two commands a newcomer needs:  `make run`  and  `make test`.
 # Both create .venv on first use and reinstall when pyproject.toml changes.
+SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint model serve package skill-package lock-lambda build-SkillFunction bench
+.PHONY: run test lint model serve package skill-package lock-lambda build-SkillFunction bench local-debug
 
 $(VENV)/.installed: pyproject.toml
+	@echo "==> Setting up $(VENV) (the first time takes a few minutes; later runs skip this)"
 	$(PYTHON) -m venv $(VENV)
+	@echo "==> [1/2] pip"
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	@echo "==> [2/2] the skill and its development tools, from pyproject.toml"
+	set -o pipefail; $(PY) -m pip install --progress-bar off -e ".[dev]" 2>&1 \
+	  | tee $(VENV)/install.log | { grep --line-buffered -E "^(Collecting|Successfully|ERROR)" || true; }
+	@echo "==> Set up. Commands: $(VENV)/bin/twitch-sim, twitch-model, twitch-package, twitch-serve"
 	touch $@
 
 ## run: set up, then start the local skill simulator
 run: $(VENV)/.installed
-	$(PY) -m skill.simulator chat
+	$(VENV)/bin/twitch-sim chat
 
 ## test: set up, then run the linter and the whole test suite
 test: $(VENV)/.installed
@@ -47,6 +53,11 @@ lock-lambda: $(VENV)/.installed
 # python3 with pip, not .venv: the same file set as `make package`, unpacked into ARTIFACTS_DIR.
 build-SkillFunction:
 	$(PYTHON) -m skill.build.package lambda --into "$(ARTIFACTS_DIR)"
+
+## local-debug: route a real Echo's requests to this machine (needs an Amazon developer account):
+##   make local-debug ASK_SKILL_ID=amzn1.ask.skill... ASK_ACCESS_TOKEN=... (README, "Live testing")
+local-debug: $(VENV)/.installed
+	$(VENV)/bin/twitch-local-debug
 
 ## bench: cold start, warm latency, memory, package size and web service, against a hello-world skill
 bench: $(VENV)/.installed

@@ -1,15 +1,11 @@
-"""`python -m skill.simulator chat | ask | replay | record | resolve | accuracy` (see cli.py)."""
+"""`python -m skill.simulator chat | ask | replay | record | resolve | accuracy` (see cli.py);
+the same as the `twitch-sim` command."""
 
 from __future__ import annotations
 
-import os
 import sys
 
-from skill.simulator.cli import main
+from skill.simulator.cli import run
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BrokenPipeError:  # `... | head`: the reader left; nothing is wrong
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(0)
+    sys.exit(run())

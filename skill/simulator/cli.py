@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -61,7 +62,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m skill.simulator",
+    parser = argparse.ArgumentParser(prog="twitch-sim",
                                      description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=__doc__.split("\n\n", 1)[1])
@@ -92,6 +93,16 @@ def _parser() -> argparse.ArgumentParser:
                           help="exit 1 below this intent accuracy (default 0.95)")
     accuracy.add_argument("-v", "--verbose", action="store_true", help="list every phrasing")
     return parser
+
+
+def run() -> int:
+    """The `twitch-sim` command (and `python -m skill.simulator`): main() for a terminal, where
+    a reader that leaves early (`... | head`) is not an error."""
+    try:
+        return main()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def main(argv: list[str] | None = None, handler: Handler | None = None,

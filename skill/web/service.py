@@ -262,8 +262,9 @@ def serve(argv: list[str] | None = None) -> int:
     return 0
 
 
-def main(argv: list[str]) -> int:
-    """`python -m skill.web.service serve ...`."""
+def main(argv: list[str] | None = None) -> int:
+    """`python -m skill.web.service serve ...`, or the `twitch-serve serve ...` command."""
+    argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] != "serve":
         print("usage: python -m skill.web.service serve [--bind HOST:PORT] [--workers N] "
               "[--threads N]", file=sys.stderr)
