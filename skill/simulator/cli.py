@@ -19,6 +19,7 @@ import contextlib
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -267,7 +268,13 @@ def ask(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: Tex
 
 
 def replay(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: TextIO) -> int:
-    from skill.simulator.dialogs import ScriptError, load_script, run_script, script_paths
+    from skill.simulator.dialogs import (
+        ScriptError,
+        fresh_store_handler,
+        load_script,
+        run_script,
+        script_paths,
+    )
 
     try:
         scripts = [load_script(path) for target in args.paths for path in script_paths(target)]
@@ -281,7 +288,9 @@ def replay(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: 
     for script in scripts:
         if not args.quiet:
             print(f"# {script.path}: {script.name}", file=out)
-        for result in run_script(script, handler):
+        with tempfile.TemporaryDirectory(prefix="twitch-replay-") as store:
+            results = run_script(script, handler or fresh_store_handler(store))
+        for result in results:
             if result.passed:
                 passed += 1
             else:
