@@ -1,16 +1,25 @@
 # The two commands a newcomer needs:  `make run`  and  `make test`.
-# Both create .venv on first use and reinstall when pyproject.toml changes.
+# Both create .venv on first use and reinstall when pyproject.toml changes; set-up also installs
+# Amazon's APL checker (apl-suggester, pinned in tools/apl/package-lock.json) into tools/apl.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint model serve package skill-package lock-lambda build-SkillFunction bench
+.PHONY: run test lint model serve package skill-package lock-lambda build-SkillFunction bench node
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml tools/apl/package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || $(MAKE) --no-print-directory node
+	cd tools/apl && npm ci --loglevel=error
 	touch $@
+
+## node: install node and npm (Debian's packages) for the APL checker, apl-suggester, when missing
+node:
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nodejs npm; \
+	elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq nodejs npm; \
+	else echo "the APL checker needs node and npm: install them (apt-get install nodejs npm)" >&2; exit 1; fi
 
 ## run: set up, then start the local skill simulator
 run: $(VENV)/.installed
