@@ -43,10 +43,16 @@ serve: $(VENV)/.installed
 package: $(VENV)/.installed
 	$(PY) -m skill.build.package lambda --out build/lambda.zip
 
-## skill-package: assemble build/skill-package (skill.json + interactionModels/custom/*.json)
-##   for the ASK CLI; ENDPOINT=<SkillFunctionArn> writes the Lambda endpoint into the manifest
+## skill-package: assemble build/skill-package (skill.json, interactionModels/custom/*.json,
+##   assets/images/ icons) for the ASK CLI; ENDPOINT=<SkillFunctionArn> writes the Lambda endpoint,
+##   PRIVACY_POLICY_URL=https://... (and TERMS_OF_USE_URL=https://...) the hosted policy pages;
+##   SUBMISSION=1 refuses to build unless everything certification asks for is there
 skill-package: $(VENV)/.installed
-	$(PY) -m skill.build.package skill-package --out build/skill-package $(if $(ENDPOINT),--endpoint $(ENDPOINT))
+	$(PY) -m skill.build.package skill-package --out build/skill-package \
+		$(if $(ENDPOINT),--endpoint '$(ENDPOINT)') \
+		$(if $(PRIVACY_POLICY_URL),--privacy-policy-url '$(PRIVACY_POLICY_URL)') \
+		$(if $(TERMS_OF_USE_URL),--terms-of-use-url '$(TERMS_OF_USE_URL)') \
+		$(if $(SUBMISSION),--submission)
 
 ## lock-lambda: re-pin requirements-lambda.txt after changing the Lambda's dependencies
 lock-lambda: $(VENV)/.installed
