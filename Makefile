@@ -1,22 +1,33 @@
 # The two commands a newcomer needs:  `make run`  and  `make test`.
-# Both create .venv on first use and reinstall when pyproject.toml changes.
+# Both create .venv on first use and reinstall when pyproject.toml changes; set-up also installs
+# Amazon's APL checker (apl-suggester, pinned in tools/apl/package-lock.json) into tools/apl.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint model serve package skill-package lock-lambda build-SkillFunction bench local-debug
+.PHONY: run test lint model serve package skill-package lock-lambda build-SkillFunction bench \
+	local-debug node
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml tools/apl/package-lock.json
 	@echo "==> Setting up $(VENV) (the first time takes a few minutes; later runs skip this)"
 	$(PYTHON) -m venv $(VENV)
-	@echo "==> [1/2] pip"
+	@echo "==> [1/3] pip"
 	$(PY) -m pip install --quiet --upgrade pip
-	@echo "==> [2/2] the skill and its development tools, from pyproject.toml"
+	@echo "==> [2/3] the skill and its development tools, from pyproject.toml"
 	set -o pipefail; $(PY) -m pip install --progress-bar off -e ".[dev]" 2>&1 \
 	  | tee $(VENV)/install.log | { grep --line-buffered -E "^(Collecting|Successfully|ERROR)" || true; }
+	@echo "==> [3/3] Amazon's APL checker (apl-suggester) into tools/apl"
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || $(MAKE) --no-print-directory node
+	cd tools/apl && npm ci --loglevel=error
 	@echo "==> Set up. Commands: $(VENV)/bin/twitch-sim, twitch-model, twitch-package, twitch-serve"
 	touch $@
+
+## node: install node and npm (Debian's packages) for the APL checker, apl-suggester, when missing
+node:
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nodejs npm; \
+	elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq nodejs npm; \
+	else echo "the APL checker needs node and npm: install them (apt-get install nodejs npm)" >&2; exit 1; fi
 
 ## run: set up, then start the local skill simulator
 run: $(VENV)/.installed
@@ -40,10 +51,16 @@ serve: $(VENV)/.installed
 package: $(VENV)/.installed
 	$(PY) -m skill.build.package lambda --out build/lambda.zip
 
-## skill-package: assemble build/skill-package (skill.json + interactionModels/custom/*.json)
-##   for the ASK CLI; ENDPOINT=<SkillFunctionArn> writes the Lambda endpoint into the manifest
+## skill-package: assemble build/skill-package (skill.json, interactionModels/custom/*.json,
+##   assets/images/ icons) for the ASK CLI; ENDPOINT=<SkillFunctionArn> writes the Lambda endpoint,
+##   PRIVACY_POLICY_URL=https://... (and TERMS_OF_USE_URL=https://...) the hosted policy pages;
+##   SUBMISSION=1 refuses to build unless everything certification asks for is there
 skill-package: $(VENV)/.installed
-	$(PY) -m skill.build.package skill-package --out build/skill-package $(if $(ENDPOINT),--endpoint $(ENDPOINT))
+	$(PY) -m skill.build.package skill-package --out build/skill-package \
+		$(if $(ENDPOINT),--endpoint '$(ENDPOINT)') \
+		$(if $(PRIVACY_POLICY_URL),--privacy-policy-url '$(PRIVACY_POLICY_URL)') \
+		$(if $(TERMS_OF_USE_URL),--terms-of-use-url '$(TERMS_OF_USE_URL)') \
+		$(if $(SUBMISSION),--submission)
 
 ## lock-lambda: re-pin requirements-lambda.txt after changing the Lambda's dependencies
 lock-lambda: $(VENV)/.installed

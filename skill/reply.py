@@ -3,8 +3,8 @@
 Handlers call `reply(handler_input, answer)`; nothing else builds speech. It also keeps the
 session state every later turn relies on: the last answer (for "repeat"), what "more" / "yes"
 continues with, and the topic last talked about. Every answer with a title gets a card in the Alexa
-app; a device that says it renders APL also gets the answer as a screen (skill/screens.py), and a
-device that does not gets nothing APL-specific at all.
+app; a device that says it renders APL, in a version the screen's document needs, also gets the
+answer as a screen (skill/screens.py), and any other device gets nothing APL-specific at all.
 """
 
 from __future__ import annotations
@@ -46,15 +46,19 @@ def last_answer(handler_input: HandlerInput) -> Answer | None:
         return None
 
 
-def supports_apl(handler_input: HandlerInput) -> bool:
-    """Whether the device asked with an APL runtime (Echo Show yes, Echo Dot no).
+def apl_max_version(handler_input: HandlerInput) -> str | None:
+    """The newest APL version the device renders (Echo Show "2024.2"), or None for no screen.
 
     Read from the raw supportedInterfaces so an interface the SDK model does not know, or a
-    request without a device, simply means "no screen".
+    request without a device, simply means "no screen". An APL interface whose runtime names no
+    maxVersion also gives None: skill/screens.py sends a document only to a device that says it
+    can render that document's version.
     """
     system = getattr(getattr(handler_input.request_envelope, "context", None), "system", None)
     interfaces = getattr(getattr(system, "device", None), "supported_interfaces", None)
-    return getattr(interfaces, "alexa_presentation_apl", None) is not None
+    apl = getattr(interfaces, "alexa_presentation_apl", None)
+    version = getattr(getattr(apl, "runtime", None), "max_version", None)
+    return version if isinstance(version, str) else None
 
 
 def reply(handler_input: HandlerInput, answer: Answer, *, repeatable: bool = True) -> Response:
@@ -86,11 +90,12 @@ def reply(handler_input: HandlerInput, answer: Answer, *, repeatable: bool = Tru
         builder.ask(reprompt)
     if answer.title and answer.card:
         builder.set_card(SimpleCard(title=answer.title, content=answer.card))
-    if answer.topic and supports_apl(handler_input):
-        from skill.screens import render_directive, screen_for  # only screens pay for screens
+    max_version = apl_max_version(handler_input) if answer.topic else None
+    if max_version is not None:
+        from skill.screens import render_directive, renders_on, screen_for  # screens pay for it
 
         screen = screen_for(answer, speaker(handler_input))
-        if screen is not None:
+        if screen is not None and renders_on(screen, max_version):
             builder.add_directive(render_directive(screen))
     builder.set_should_end_session(answer.reprompt is None)
     return builder.response

@@ -3,8 +3,13 @@
 The documents are JSON files in skill/apl/ (kept as data, edited with any APL authoring tool);
 this module only fills their one datasource, `screen`, from the same content entry the answer was
 spoken from: its title, the sentences of its card as key points, the emergency line for the kinds
-that demand it, and a background chosen by kind in skill/apl/themes.json. It decides nothing
-about *whether* a device gets a screen: `skill/reply.py` does, from the request.
+that demand it, and a background chosen by kind in skill/apl/themes.json. Whether a device gets
+a screen at all is `skill/reply.py`'s question (does it run APL?); whether *this* screen can go to
+it is answered here, by comparing the version the document declares with the device's
+`runtime.maxVersion`: a device whose APL is older than the document hears the answer without it.
+
+Each document declares the lowest APL version whose features it uses (2023.3: a Frame's
+`background`, which draws the gradient), so every device that can render it gets it.
 
 Files are read once per process, on first need; the SDK's APL model classes are imported only
 when a directive is built, so a voice-only request never pays for them.
@@ -30,7 +35,19 @@ TOKEN_PREFIX = "muscle-twitch-guide"
 TOUCH_EVENT = "topic"       # SendEvent arguments from list.json: ["topic", <entry id>]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])")
+_VERSION = re.compile(r"\d+\.\d+")
 _ABBREVIATIONS = frozenset({"e.g.", "i.e.", "etc.", "dr.", "vs.", "approx.", "no."})
+
+
+def apl_version(text: object) -> tuple[int, ...] | None:
+    """An APL version ("1.9", "2023.3") as numbers to compare, or None if it is not one.
+
+    Amazon numbers releases 1.0 to 1.9, then year.release (2022.1 onwards), so comparing the
+    numbers in order ranks every release correctly: (1, 9) < (2022, 1) < (2023, 3).
+    """
+    if not isinstance(text, str) or not _VERSION.fullmatch(text.strip()):
+        return None
+    return tuple(int(part) for part in text.strip().split("."))
 
 
 class Screen(NamedTuple):
@@ -48,6 +65,24 @@ class Screen(NamedTuple):
 def load_document(name: str) -> dict[str, Any]:
     """An APL document from skill/apl/<name>.json, parsed once per process."""
     return json.loads((APL_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def document_version(name: str) -> str:
+    """The APL version a document declares: the oldest runtime that can render it."""
+    return load_document(name)["version"]
+
+
+def renders_on(screen: Screen, max_version: str | None) -> bool:
+    """Whether a device whose APL runtime reports `max_version` can render this screen.
+
+    Alexa's reference: a document must not declare a version newer than the device's
+    `runtime.maxVersion`. A device that names no version, or one this code cannot read, gets
+    no screen: the answer is spoken and carded either way, so refusing costs little, and a
+    document the device cannot render would cost the whole response.
+    """
+    device = apl_version(max_version)
+    needed = apl_version(document_version(screen.document))
+    return device is not None and needed is not None and device >= needed
 
 
 @cache

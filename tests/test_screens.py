@@ -22,10 +22,13 @@ from skill.screens import (
     APL_DIR,
     DATASOURCE,
     LIST_DOCUMENT,
+    apl_version,
+    document_version,
     key_points,
     load_document,
     load_themes,
     render_directive,
+    renders_on,
     screen_for,
     theme_for,
 )
@@ -94,14 +97,50 @@ def resolve(value: Any, path: str) -> Any:
 
 # --- the documents are valid APL, kept as files ----------------------------------------------
 
+# Features the documents use that came after APL 1.0, with the release that brought each one
+# (Amazon's APL reference: the Frame page for "APL 1.6 to 2023.2" has no `background`).
+FEATURE_VERSIONS = {("Frame", "background"): "2023.3"}
+
+
+def components(node: Any):
+    """Every component (a dict with a "type") in a document's layout and styles."""
+    if isinstance(node, dict):
+        if isinstance(node.get("type"), str):
+            yield node
+        for child in node.values():
+            yield from components(child)
+    elif isinstance(node, list):
+        for child in node:
+            yield from components(child)
+
+
+def features_used(document: dict[str, Any]) -> set[tuple[str, str]]:
+    used = {(c["type"], key) for c in components(document["mainTemplate"]) for key in c}
+    # a style applies to any component that names it; list.json's row style is for a Frame
+    used |= {("Frame", key) for style in document.get("styles", {}).values()
+             for block in style.get("values", []) for key in block}
+    return used
+
+
 @pytest.mark.parametrize("name", DOCUMENTS)
-def test_each_document_is_an_apl_file_for_the_version_an_echo_show_runs(name):
+def test_each_document_is_an_apl_file_for_the_oldest_version_its_features_allow(name):
     document = json.loads((APL_DIR / f"{name}.json").read_text(encoding="utf-8"))
     assert document["type"] == "APL"
+    needed = max((FEATURE_VERSIONS[f] for f in features_used(document) if f in FEATURE_VERSIONS),
+                 key=apl_version, default="1.0")
+    assert document["version"] == needed == document_version(name)
     show = DEVICES["echo-show"]["supportedInterfaces"]["Alexa.Presentation.APL"]
-    assert document["version"] == show["runtime"]["maxVersion"]
+    assert apl_version(document["version"]) <= apl_version(show["runtime"]["maxVersion"])
     assert document["mainTemplate"]["parameters"] == [DATASOURCE]
     assert document["mainTemplate"]["items"]
+
+
+def test_apl_versions_compare_in_release_order():
+    releases = ["1.0", "1.1", "1.9", "2022.1", "2022.2", "2023.1", "2023.3", "2024.1", "2024.2"]
+    assert sorted(releases, key=apl_version) == releases
+    assert apl_version("2023.10") > apl_version("2023.9")
+    for nonsense in (None, "", "2024", "latest", "2024.2.1", "v1.2", 2024.2):
+        assert apl_version(nonsense) is None
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)
@@ -304,6 +343,52 @@ def test_a_stale_topic_on_an_echo_show_is_spoken_without_a_screen(replay):
     reply = replay("screen_repeat_after_answer", last_answer=stale)
     assert reply.speech == "Old words."
     assert reply.directives == []
+
+
+# --- only what the device's APL runtime can render --------------------------------------------
+
+def with_runtime(fixture: str, runtime: dict[str, Any] | None) -> dict[str, Any]:
+    """An Echo Show request whose APL interface reports `runtime` (None: no runtime at all)."""
+    envelope = load_fixture(fixture)
+    interfaces = envelope["context"]["System"]["device"]["supportedInterfaces"]
+    interfaces["Alexa.Presentation.APL"] = {} if runtime is None else {"runtime": runtime}
+    return envelope
+
+
+@pytest.mark.parametrize(("runtime", "shown"), [
+    ({"maxVersion": "2024.2"}, True),      # an Echo Show today
+    ({"maxVersion": "2025.1"}, True),      # a newer runtime renders older documents
+    ({"maxVersion": "2023.3"}, True),      # exactly the documents' version
+    ({"maxVersion": "2023.2"}, False),     # one release too old for a Frame's gradient
+    ({"maxVersion": "1.9"}, False),
+    ({"maxVersion": "1.1"}, False),
+    ({}, False),                           # a runtime that names no version
+    (None, False),                         # an APL interface without a runtime
+    ({"maxVersion": "newest"}, False),     # a version this skill cannot read
+    ({"maxVersion": None}, False),
+])
+@pytest.mark.parametrize("fixture", ["screen_condition_ms", "screen_cause_overview"])
+def test_a_screen_goes_only_to_a_runtime_that_renders_its_version(replay, fixture, runtime,
+                                                                   shown):
+    reply = replay(with_runtime(fixture, runtime))
+    full = replay(fixture)
+    assert (reply.speech, reply.card, reply.ends_session) == (full.speech, full.card,
+                                                              full.ends_session)
+    if shown:
+        assert render(reply)["document"]["version"] == "2023.3"
+    else:
+        assert reply.directives == []
+        assert "Alexa.Presentation" not in json.dumps(reply.envelope)
+
+
+def test_renders_on_compares_the_documents_version_with_the_devices():
+    answer, speak = first_answer("causes")
+    screen = screen_for(answer, speak)
+    version = document_version(screen.document)
+    assert renders_on(screen, version)
+    assert not renders_on(screen, "2023.2")
+    assert not renders_on(screen, None)
+    assert not renders_on(screen, "")
 
 
 # --- devices without a screen, and cards -----------------------------------------------------

@@ -1,7 +1,9 @@
 """Builds what gets deployed, from the repository as it is: the Lambda zip and the skill package.
 
-    python -m skill.build.package lambda [--out build/lambda.zip] [--platform lambda|local] [--into DIR]
+    python -m skill.build.package lambda [--out build/lambda.zip] [--platform lambda|local]
+        [--into DIR]
     python -m skill.build.package skill-package [--out build/skill-package] [--endpoint ARN]
+        [--privacy-policy-url URL] [--terms-of-use-url URL] [--submission]
     python -m skill.build.package lock
 
 `sam build` runs the first one (template.yaml: BuildMethod makefile -> `make build-SkillFunction`),
@@ -35,10 +37,14 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIREMENTS = ROOT / "requirements-lambda.txt"
 SKILL_JSON = ROOT / "deploy" / "skill.json"
+IMAGES_DIR = ROOT / "deploy" / "assets" / "images"   # skill/build/icons.py draws them
+# manifest key -> (the committed file, its side in pixels, as Amazon asks)
+ICONS = {"smallIconUri": ("small-icon.png", 108), "largeIconUri": ("large-icon.png", 512)}
 MODELS_DIR = ROOT / "interaction_models"
 
 LAMBDA_RUNTIME = "python3.13"            # template.yaml Runtime (a test keeps them equal)
@@ -219,7 +225,8 @@ def lock(out: Path = REQUIREMENTS) -> list[str]:
                   for item in resolved
                   if item["metadata"]["name"].lower() not in RUNTIME_PROVIDED)
     header = [
-        "# The Lambda's runtime dependencies, pinned: `python -m skill.build.package lock` writes this",
+        "# The Lambda's runtime dependencies, pinned: `python -m skill.build.package lock` "
+        "writes this",
         "# from pyproject.toml (dependencies + the aws extra), resolved for CPython "
         f"{LAMBDA_PYTHON_VERSION} on {LAMBDA_ARCHITECTURE}.",
         "# Installed with --no-deps. Left out, because the Lambda runtime provides them: "
@@ -229,16 +236,74 @@ def lock(out: Path = REQUIREMENTS) -> list[str]:
     return pins
 
 
-def skill_package(out: Path, endpoint: str | None = None) -> Path:
-    """The skill package as the ASK CLI and SMAPI take it: skill.json + one model per locale."""
+def https_url(value: str, what: str) -> str:
+    """`value` if it is an absolute https:// address (what Amazon accepts), else a clear error."""
+    parsed = urlsplit(value)
+    if parsed.scheme != "https" or not parsed.netloc or any(c.isspace() for c in value):
+        raise ValueError(f"the {what} URL must be an https:// address, got {value!r}")
+    return value
+
+
+def submission_gaps(manifest: dict, endpoint: str | None) -> list[str]:
+    """What certification needs that this build lacks, as the flag or file that supplies it."""
+    body = manifest["manifest"]
+    gaps = []
+    if not endpoint:
+        gaps.append("the Lambda endpoint (ENDPOINT=... or --endpoint)")
+    policies = body["privacyAndCompliance"].get("locales", {})
+    unlinked = [locale for locale in sorted(body["publishingInformation"]["locales"])
+                if not policies.get(locale, {}).get("privacyPolicyUrl")]
+    if unlinked:
+        gaps.append(f"a privacy policy URL for {', '.join(unlinked)} "
+                    "(PRIVACY_POLICY_URL=... or --privacy-policy-url)")
+    if not body["publishingInformation"].get("testingInstructions", "").strip():
+        gaps.append("testing instructions (deploy/skill.json)")
+    for name, _ in ICONS.values():
+        if not (IMAGES_DIR / name).is_file():
+            gaps.append(f"{(IMAGES_DIR / name).relative_to(ROOT)} (python -m skill.build.icons)")
+    return gaps
+
+
+def skill_package(out: Path, endpoint: str | None = None, *,
+                  privacy_policy_url: str | None = None, terms_of_use_url: str | None = None,
+                  submission: bool = False) -> Path:
+    """The skill package as the ASK CLI and SMAPI take it: skill.json, one model per locale, and
+    the icons under assets/images/ (referenced as file://assets/images/..., as `ask` lays out).
+
+    The privacy policy and terms of use are addresses the publisher hosts (deploy/privacy-policy.md
+    is the policy's text), so they come from the build, never from the repository. With
+    `submission`, everything certification asks for must be there, or nothing is written.
+    """
     manifest = json.loads(SKILL_JSON.read_text(encoding="utf-8"))
+    body = manifest["manifest"]
     if endpoint:
-        manifest["manifest"]["apis"]["custom"]["endpoint"] = {"uri": endpoint}
-    locales = sorted(manifest["manifest"]["publishingInformation"]["locales"])
+        body["apis"]["custom"]["endpoint"] = {"uri": endpoint}
+    locales = sorted(body["publishingInformation"]["locales"])
+    links = {key: https_url(url, what) for key, url, what in (
+        ("privacyPolicyUrl", privacy_policy_url, "privacy policy"),
+        ("termsOfUseUrl", terms_of_use_url, "terms of use")) if url}
+    if links:
+        body["privacyAndCompliance"]["locales"] = {locale: dict(links) for locale in locales}
+    if submission:
+        gaps = submission_gaps(manifest, endpoint)
+        if gaps:
+            raise ValueError("not ready for submission; missing: " + "; ".join(gaps))
     if out.exists():
         shutil.rmtree(out)
     models = out / "interactionModels" / "custom"
     models.mkdir(parents=True)
+    images = out / "assets" / "images"
+    images.mkdir(parents=True)
+    for locale in locales:
+        listing = body["publishingInformation"]["locales"][locale]
+        for key, (name, _) in ICONS.items():
+            source = IMAGES_DIR / name
+            if not source.is_file():
+                raise FileNotFoundError(f"{source.relative_to(ROOT)}: no icon; run "
+                                        "`python -m skill.build.icons`")
+            target = f"{locale}_{key}.png"   # the names `ask` gives a skill package's icons
+            shutil.copyfile(source, images / target)
+            listing[key] = f"file://assets/images/{target}"
     (out / "skill.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                                     encoding="utf-8")
     for locale in locales:
@@ -267,6 +332,14 @@ def main(argv: list[str] | None = None) -> int:
     package.add_argument("--out", type=Path, default=ROOT / "build" / "skill-package")
     package.add_argument("--endpoint", default=os.environ.get("SKILL_ENDPOINT") or None,
                          help="the Lambda ARN (stack output SkillFunctionArn) for the manifest")
+    package.add_argument("--privacy-policy-url",
+                         default=os.environ.get("PRIVACY_POLICY_URL") or None,
+                         help="https:// address of the privacy policy (deploy/privacy-policy.md)")
+    package.add_argument("--terms-of-use-url", default=os.environ.get("TERMS_OF_USE_URL") or None,
+                         help="https:// address of the terms of use (optional)")
+    package.add_argument("--submission", action="store_true",
+                         help="for certification: fail unless the endpoint and privacy policy "
+                              "URL are given and the icons and testing instructions exist")
     commands.add_parser("lock", help="re-pin requirements-lambda.txt from pyproject.toml")
     args = parser.parse_args(argv)
     try:
@@ -285,11 +358,16 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{path}: {_megabytes(zipped)} zipped, {_megabytes(unpacked)} unpacked "
               f"({args.platform})")
     elif args.command == "skill-package":
-        out = skill_package(args.out, args.endpoint)
+        out = skill_package(args.out, args.endpoint, privacy_policy_url=args.privacy_policy_url,
+                            terms_of_use_url=args.terms_of_use_url, submission=args.submission)
         print(f"wrote {out}")
         if not args.endpoint:
             print("no endpoint set: pass --endpoint <SkillFunctionArn> (or ENDPOINT=... to make), "
                   "or set it in the developer console", file=sys.stderr)
+        if not args.privacy_policy_url:
+            print("no privacy policy URL set: host deploy/privacy-policy.md and pass "
+                  "--privacy-policy-url (or PRIVACY_POLICY_URL=... to make); a submission needs "
+                  "it", file=sys.stderr)
     else:
         pins = lock()
         print(f"wrote {REQUIREMENTS.relative_to(ROOT)}: {len(pins)} pinned packages")
