@@ -11,7 +11,7 @@ import json
 import os
 import re
 import string
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cache
@@ -26,11 +26,14 @@ DEFAULT_PARSE_CACHE = CONTENT_DIR.parent / ".state" / "content-cache.json"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _LINE = "__line__"
 
-_KIND_KEYS = {"kind", "doctor_pointer", "emergency_first", "overview", "entries"}
+_KIND_KEYS = {"kind", "doctor_pointer", "emergency_first", "overview", "entries", "locales"}
 _ENTRY_REQUIRED = {"id", "name", "title", "speech", "card"}
-_ENTRY_KEYS = _ENTRY_REQUIRED | {"synonyms", "more"}
+_ENTRY_KEYS = _ENTRY_REQUIRED | {"synonyms", "more", "locales"}
 _OVERVIEW_REQUIRED = {"id", "title", "speech", "list_intro", "items", "card"}
-_OVERVIEW_KEYS = _OVERVIEW_REQUIRED | {"more"}
+_OVERVIEW_KEYS = _OVERVIEW_REQUIRED | {"more", "groups"}
+_GROUP_KEYS = {"name", "items"}
+_LOCAL_ENTRY_KEYS = {"synonyms", "say"}  # what an entry may change for one locale
+_LOCAL_KIND_KEYS = {"say"}  # what a whole file may change for one locale
 _CHECK_KEYS = {"answers", "emergency", "steps", "outcomes"}
 _CHECK_ANSWERS = ("yes", "no", "unsure")  # the handlers act on these ids, so they are fixed
 _CHECK_OUTCOMES = ("emergency", "see_doctor", "no_signs")
@@ -40,6 +43,14 @@ _CHECK_TEST_KIND = "test"  # steps name the tests a doctor may use by their test
 
 class ContentError(ValueError):
     """A content file is broken; the message names the file, the entry and the line."""
+
+
+class Local(NamedTuple):
+    """What one locale's people say differently: more synonyms (what they call a thing, such as
+    "motor neurone disease" for ALS) and spoken words swapped in every text ("GP" for "doctor")."""
+
+    synonyms: tuple[str, ...] = ()
+    say: tuple[tuple[str, str], ...] = ()  # (phrase as written, what this locale says instead)
 
 
 class Entry(NamedTuple):
@@ -53,6 +64,15 @@ class Entry(NamedTuple):
     card: str
     more: str | None = None
     synonyms: tuple[str, ...] = ()
+    locales: tuple[tuple[str, Local], ...] = ()  # (locale, its words): see Content.for_locale
+
+
+class Group(NamedTuple):
+    """Several overview items spoken as one ("weakness or shrinking muscles"), so a list of six
+    signs can be heard whole as three items instead of paged."""
+
+    name: str
+    items: tuple[str, ...]
 
 
 class Overview(NamedTuple):
@@ -66,6 +86,7 @@ class Overview(NamedTuple):
     items: tuple[str, ...]
     card: str
     more: str | None = None
+    groups: tuple[Group, ...] = ()  # when given: what is spoken, covering every item in order
 
 
 class Kind(NamedTuple):
@@ -77,6 +98,7 @@ class Kind(NamedTuple):
     emergency_first: bool
     entries: tuple[Entry, ...]
     overview: Overview | None = None
+    locales: tuple[tuple[str, Local], ...] = ()  # words swapped in every text of the file
 
 
 class Messages(NamedTuple):
@@ -164,6 +186,22 @@ class Content:
     _by_id: Mapping[str, Entry | Overview] = field(repr=False)
     _by_phrase: Mapping[tuple[str, str], Entry] = field(repr=False)
     check: SymptomCheck | None = None
+    locale: str | None = None  # the locale for_locale() made this for; None: as written
+    _base: Content | None = field(default=None, repr=False, compare=False)
+    _localised: dict[str, Content] = field(default_factory=dict, repr=False, compare=False)
+
+    def for_locale(self, locale: str | None) -> Content:
+        """The content as `locale`'s people say it and hear it: each entry with that locale's
+        extra synonyms (its slot values, and `find`), and every text with its spoken words
+        swapped in. Made once per locale; a locale with no words of its own gets the same texts.
+        """
+        base = self._base or self
+        if not locale:
+            return base
+        localised = base._localised.get(locale)
+        if localised is None:
+            localised = base._localised[locale] = _localise(base, locale)
+        return localised
 
     def get(self, item_id: str) -> Entry | Overview:
         """Look an entry or overview up by id; KeyError for an id no file defines."""
@@ -193,6 +231,68 @@ class Content:
     def __iter__(self) -> Iterator[Entry]:
         for kind in self.kinds.values():
             yield from kind.entries
+
+
+def _swap(text: str, say: tuple[tuple[str, str], ...]) -> str:
+    """`text` with each whole phrase of `say` replaced by what the locale says instead."""
+    for phrase, instead in say:
+        text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", lambda _, word=instead: word, text)
+    return text
+
+
+def _local(locales: tuple[tuple[str, Local], ...], locale: str) -> Local:
+    return next((words for name, words in locales if name == locale), Local())
+
+
+def _localise(content: Content, locale: str) -> Content:
+    """Content.for_locale: file-wide words apply after an entry's own (the more specific first)."""
+    kinds: dict[str, Kind] = {}
+    for name, kind in content.kinds.items():
+        file_say = _local(kind.locales, locale).say
+        entries = []
+        for entry in kind.entries:
+            local = _local(entry.locales, locale)
+            say = (*local.say, *file_say)
+            entries.append(entry._replace(
+                synonyms=(*entry.synonyms, *local.synonyms), title=_swap(entry.title, say),
+                speech=_swap(entry.speech, say), card=_swap(entry.card, say),
+                more=_swap(entry.more, say) if entry.more else None))
+        overview = kind.overview
+        if overview and file_say:
+            overview = overview._replace(
+                title=_swap(overview.title, file_say), speech=_swap(overview.speech, file_say),
+                list_intro=_swap(overview.list_intro, file_say),
+                card=_swap(overview.card, file_say),
+                more=_swap(overview.more, file_say) if overview.more else None,
+                groups=tuple(g._replace(name=_swap(g.name, file_say)) for g in overview.groups))
+        kinds[name] = kind._replace(entries=tuple(entries), overview=overview)
+    by_id, by_phrase = _index(kinds, locale)
+    return Content(kinds=kinds, messages=content.messages, _by_id=by_id, _by_phrase=by_phrase,
+                   check=content.check, locale=locale, _base=content)
+
+
+def _index(kinds: Mapping[str, Kind], locale: str | None = None
+           ) -> tuple[dict[str, Entry | Overview], dict[tuple[str, str], Entry]]:
+    """Entries by id (unique across files) and by what people say (unique within a kind)."""
+    by_id: dict[str, Entry | Overview] = {}
+    by_phrase: dict[tuple[str, str], Entry] = {}
+    where = f" in {locale}" if locale else ""
+    for kind in kinds.values():
+        items: list[Entry | Overview] = [*kind.entries, *([kind.overview] if kind.overview else [])]
+        for item in items:
+            if item.id in by_id:
+                raise ContentError(f"{kind.source}: entry '{item.id}': id already used in "
+                                   f"{kinds[by_id[item.id].kind].source}")
+            by_id[item.id] = item
+        for entry in kind.entries:
+            for phrase in (entry.name, *entry.synonyms):
+                key = (kind.name, normalise(phrase))
+                if key in by_phrase:
+                    raise ContentError(
+                        f"{kind.source}: entry '{entry.id}': '{phrase}' is already said for "
+                        f"'{by_phrase[key].id}'{where}")
+                by_phrase[key] = entry
+    return by_id, by_phrase
 
 
 def normalise(phrase: str) -> str:
@@ -335,14 +435,66 @@ class _Checker:
         return value
 
 
-def _parse_entry(check: _Checker, raw: Any, kind: str) -> Entry:
+def _words(check: _Checker, raw: dict[str, Any], key: str, item: str | None) -> tuple[str, ...]:
+    words = raw.get(key) or []
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        raise check.fail(raw, f"'{key}' must be a list of words", item)
+    return tuple(" ".join(w.split()) for w in words)
+
+
+def _parse_locales(check: _Checker, raw: dict[str, Any], item: str | None, allowed: set[str],
+                   known: Collection[str]) -> tuple[tuple[str, Local], ...]:
+    """An entry's or a file's `locales:` block: locale -> synonyms and/or `say` (phrase ->
+    what that locale says instead). Only the skill's locales (messages.yaml) are allowed."""
+    if raw.get("locales") is None:
+        return ()
+    block = check.mapping(raw["locales"], "'locales'", item)
+    locales = []
+    for locale, words in block.items():
+        if locale == _LINE:
+            continue
+        if locale not in known:
+            raise check.fail(block, f"unknown locale '{locale}' under 'locales' (the skill's "
+                                    f"locales are {', '.join(sorted(known))})", item)
+        words = check.mapping(words, f"locale '{locale}'", item)
+        check.keys(words, set(), allowed, item)
+        say = check.mapping(words.get("say") or {}, f"'say' of locale '{locale}'", item)
+        pairs = []
+        for phrase, instead in say.items():
+            if phrase == _LINE:
+                continue
+            if not (isinstance(phrase, str) and phrase.strip() and isinstance(instead, str)
+                    and instead.strip()):
+                raise check.fail(say, f"'say' of locale '{locale}' must map words to words", item)
+            pairs.append((" ".join(phrase.split()), " ".join(instead.split())))
+        local = Local(_words(check, words, "synonyms", item), tuple(pairs))
+        if not local.synonyms and not local.say:
+            raise check.fail(words, f"locale '{locale}' changes nothing", item)
+        locales.append((str(locale), local))
+    return tuple(locales)
+
+
+def _check_said(check: _Checker, raw: dict[str, Any], item: str | None,
+                locales: tuple[tuple[str, Local], ...], texts: list[str | None]) -> None:
+    """A phrase to swap must be in a text it applies to: a typo must not silently do nothing."""
+    for locale, local in locales:
+        for phrase, _ in local.say:
+            if not any(text and _swap(text, ((phrase, "\0"),)) != text for text in texts):
+                raise check.fail(raw, f"locale '{locale}' says '{phrase}' differently, but no "
+                                      "text here has those words", item)
+
+
+def _texts(item: Entry | Overview) -> list[str | None]:
+    groups = [group.name for group in item.groups] if isinstance(item, Overview) else []
+    return [item.title, item.speech, item.card, item.more, getattr(item, "list_intro", None),
+            *groups]
+
+
+def _parse_entry(check: _Checker, raw: Any, kind: str, known: Collection[str] = ()) -> Entry:
     raw = check.mapping(raw, "an entry")
     item = raw.get("id") if isinstance(raw.get("id"), str) else None
     check.keys(raw, _ENTRY_REQUIRED, _ENTRY_KEYS, item)
-    synonyms = raw.get("synonyms") or []
-    if not isinstance(synonyms, list) or not all(isinstance(s, str) and s for s in synonyms):
-        raise check.fail(raw, "'synonyms' must be a list of words", item)
-    return Entry(
+    entry = Entry(
         id=check.identifier(raw, item),
         kind=kind,
         name=check.text(raw, "name", item),
@@ -350,8 +502,33 @@ def _parse_entry(check: _Checker, raw: Any, kind: str) -> Entry:
         speech=check.text(raw, "speech", item),
         card=check.text(raw, "card", item),
         more=check.text(raw, "more", item, optional=True),
-        synonyms=tuple(" ".join(s.split()) for s in synonyms),
+        synonyms=_words(check, raw, "synonyms", item),
+        locales=_parse_locales(check, raw, item, _LOCAL_ENTRY_KEYS, known),
     )
+    _check_said(check, raw, item, entry.locales, _texts(entry))
+    return entry
+
+
+def _parse_groups(check: _Checker, raw: dict[str, Any], item: str, items: list[str]
+                  ) -> tuple[Group, ...]:
+    """Spoken groups must cover the overview's items exactly, in order: every sign is heard."""
+    if raw.get("groups") is None:
+        return ()
+    if not isinstance(raw["groups"], list) or not raw["groups"]:
+        raise check.fail(raw, "'groups' must be a list of groups", item)
+    groups = []
+    for group in raw["groups"]:
+        group = check.mapping(group, "a group", item)
+        check.keys(group, _GROUP_KEYS, _GROUP_KEYS, item)
+        members = group["items"]
+        if not isinstance(members, list) or not members or not all(
+                isinstance(member, str) for member in members):
+            raise check.fail(group, "a group's 'items' must be a list of entry ids", item)
+        groups.append(Group(check.text(group, "name", item), tuple(members)))
+    if [member for group in groups for member in group.items] != items:
+        raise check.fail(raw, "'groups' must name every one of 'items' once, in the same order",
+                         item)
+    return tuple(groups)
 
 
 def _parse_overview(check: _Checker, raw: Any, kind: str) -> Overview:
@@ -370,10 +547,12 @@ def _parse_overview(check: _Checker, raw: Any, kind: str) -> Overview:
         items=tuple(items),
         card=check.text(raw, "card", item),
         more=check.text(raw, "more", item, optional=True),
+        groups=_parse_groups(check, raw, item, items),
     )
 
 
-def _parse_kind(path: Path, parsed: _ParseCache | None = None) -> Kind:
+def _parse_kind(path: Path, parsed: _ParseCache | None = None, known: Collection[str] = ()
+                ) -> Kind:
     check = _Checker(path.name)
     raw = check.mapping(_read(path, parsed), "the file")
     check.keys(raw, {"kind", "entries"}, _KIND_KEYS, None)
@@ -385,8 +564,11 @@ def _parse_kind(path: Path, parsed: _ParseCache | None = None) -> Kind:
     for flag in ("doctor_pointer", "emergency_first"):
         if not isinstance(raw.get(flag, False), bool):
             raise check.fail(raw, f"'{flag}' must be true or false")
-    entries = tuple(_parse_entry(check, entry, kind) for entry in raw["entries"])
+    entries = tuple(_parse_entry(check, entry, kind, known) for entry in raw["entries"])
     overview = _parse_overview(check, raw["overview"], kind) if "overview" in raw else None
+    locales = _parse_locales(check, raw, None, _LOCAL_KIND_KEYS, known)
+    _check_said(check, raw, None, locales, [text for item in (*entries, overview) if item
+                                           for text in _texts(item)])
     if overview:
         known = {entry.id for entry in entries}
         for item in overview.items:
@@ -400,6 +582,7 @@ def _parse_kind(path: Path, parsed: _ParseCache | None = None) -> Kind:
         emergency_first=raw.get("emergency_first", False),
         entries=entries,
         overview=overview,
+        locales=locales,
     )
 
 
@@ -546,40 +729,28 @@ def load_content(directory: Path = CONTENT_DIR, parse_cache: Path | None = None)
         raise ContentError(f"{MESSAGES_FILE}: missing from {directory}")
     messages = _parse_messages(messages_path, parsed)
     kinds: dict[str, Kind] = {}
-    by_id: dict[str, Entry | Overview] = {}
-    by_phrase: dict[tuple[str, str], Entry] = {}
     for path in sorted(directory.glob("*.yaml")):
         if path.name in (MESSAGES_FILE, CHECK_FILE):
             continue
-        kind = _parse_kind(path, parsed)
+        kind = _parse_kind(path, parsed, tuple(messages.locales))
         if kind.name in kinds:
             raise ContentError(f"{path.name}: kind '{kind.name}' is also defined in "
                                f"{kinds[kind.name].source}")
         kinds[kind.name] = kind
-        items: list[Entry | Overview] = [*kind.entries, *([kind.overview] if kind.overview else [])]
-        for item in items:
-            if item.id in by_id:
-                raise ContentError(f"{path.name}: entry '{item.id}': id already used in "
-                                   f"{kinds[by_id[item.id].kind].source}")
-            by_id[item.id] = item
-        for entry in kind.entries:
-            for phrase in (entry.name, *entry.synonyms):
-                key = (kind.name, normalise(phrase))
-                if key in by_phrase:
-                    raise ContentError(
-                        f"{path.name}: entry '{entry.id}': '{phrase}' is already said for "
-                        f"'{by_phrase[key].id}'")
-                by_phrase[key] = entry
     if not kinds:
         raise ContentError(f"no content files in {directory}")
+    by_id, by_phrase = _index(kinds)
     check = None
     if (directory / CHECK_FILE).is_file():
         check = _parse_check(directory / CHECK_FILE, parsed)
         _link_check(check, kinds, by_id)
     if parsed is not None:
         parsed.save()
-    return Content(kinds=kinds, messages=messages, _by_id=by_id, _by_phrase=by_phrase,
-                   check=check)
+    content = Content(kinds=kinds, messages=messages, _by_id=by_id, _by_phrase=by_phrase,
+                      check=check)
+    for locale in messages.locales:  # each locale's synonyms must be unique in its kind, too
+        content.for_locale(locale)
+    return content
 
 
 @cache

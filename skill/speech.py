@@ -63,17 +63,19 @@ def _join(*parts: str | None) -> str:
 
 
 def spoken_list(names: list[str]) -> str:
-    """'a', 'a and b', 'a, b, and c': how a list sounds."""
+    """'a', 'a and b', 'a, b, and c': how a list sounds. Items that hold commas themselves
+    ('numbness, pain, or a new medicine') are kept apart by semicolons, a longer pause."""
     if len(names) <= 2:
         return " and ".join(names)
-    return f"{', '.join(names[:-1])}, and {names[-1]}"
+    separator = "; " if any("," in name for name in names) else ", "
+    return f"{separator.join(names[:-1])}{separator}and {names[-1]}"
 
 
 class Speaker:
     """Builds answers for one locale from the loaded content."""
 
     def __init__(self, content: Content, locale: str | None = None) -> None:
-        self.content = content
+        self.content = content.for_locale(locale)  # the locale's own words, heard and spoken
         self.locale = locale
         self.messages = content.messages
 
@@ -112,7 +114,7 @@ class Speaker:
             if LIST in follow:
                 overview = self.content.get(str(follow[LIST]))
                 offset = int(follow.get("offset", 0))
-                if isinstance(overview, Overview) and 0 < offset < len(overview.items):
+                if isinstance(overview, Overview) and 0 < offset < len(self._spoken(overview)):
                     return self._list_page(overview, offset, first=False)
         except (KeyError, TypeError, ValueError):
             return None  # a stale or tampered session attribute is not worth a crash
@@ -244,9 +246,15 @@ class Speaker:
             topic=item.id,
         )
 
+    def _spoken(self, overview: Overview) -> list[str]:
+        """What an overview's list says, item by item: its groups' names when it has groups."""
+        if overview.groups:
+            return [group.name for group in overview.groups]
+        return [self.content.get(item).name for item in overview.items]
+
     def _list_page(self, overview: Overview, offset: int, first: bool) -> Answer:
-        items = overview.items
-        page = [self.content.get(i).name for i in items[offset:offset + LIST_PAGE]]
+        items = self._spoken(overview)
+        page = items[offset:offset + LIST_PAGE]
         left = len(items) - offset - len(page)
         if first:
             listing = f"{overview.list_intro} {spoken_list(page)}."

@@ -64,6 +64,18 @@ def test_slot_types_used_by_intents_exist():
             assert slot["type"].startswith("AMAZON.") or slot["type"] in types
 
 
+@pytest.mark.parametrize("locale", sorted(MODELS))
+def test_every_locales_slot_values_are_plain_words_said_for_one_value_only(locale):
+    """Each locale has its own synonyms: a word must name one value of a type, never two."""
+    for slot_type in MODELS[locale]["interactionModel"]["languageModel"]["types"]:
+        said = Counter()
+        for value in slot_type["values"]:
+            for word in (value["name"]["value"], *value["name"].get("synonyms", [])):
+                assert word.strip() and len(word) <= 140, word
+                said[word.lower()] += 1
+        assert [word for word, n in said.items() if n > 1] == [], slot_type["name"]
+
+
 def test_topic_intents_have_several_dozen_phrasings():
     for intent in INTENTS:
         if not intent["name"].startswith("AMAZON."):

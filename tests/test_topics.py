@@ -115,7 +115,7 @@ def test_warning_signs_put_the_emergency_first_and_the_doctor_last(replay):
     speech = replay("warning_signs_overview").speech
     assert speech.startswith("If you have sudden weakness or numbness")
     assert "call nine one one now" in speech
-    assert speech.index(DOCTOR) > speech.index("persistent twitching")
+    assert speech.index(DOCTOR) > speech.index("twitching that lasts or spreads")
 
 
 def test_twitching_with_weakness_sends_to_a_doctor(replay):

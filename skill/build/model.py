@@ -123,16 +123,21 @@ def build_models(content: Content | None = None) -> dict[str, dict[str, Any]]:
     """Every locale's interaction model, as the JSON Alexa takes."""
     content = content or load_content()
     source = _load_yaml(SOURCE)
-    language_model = {
-        "invocationName": source["invocation_name"],
-        "intents": load_intents(),
-        "types": slot_types(content, source.get("slot_types") or {}),
-    }
-    model: dict[str, Any] = {"languageModel": language_model}
-    for key in ("dialog", "prompts"):
-        if source.get(key):
-            model[key] = source[key]
-    return {locale: {"interactionModel": model} for locale in source["locales"]}
+    intents = load_intents()
+    models = {}
+    for locale in source["locales"]:
+        # Samples are shared; slot values carry each locale's own words (content `locales:`).
+        language_model = {
+            "invocationName": source["invocation_name"],
+            "intents": intents,
+            "types": slot_types(content.for_locale(locale), source.get("slot_types") or {}),
+        }
+        model: dict[str, Any] = {"languageModel": language_model}
+        for key in ("dialog", "prompts"):
+            if source.get(key):
+                model[key] = source[key]
+        models[locale] = {"interactionModel": model}
+    return models
 
 
 def render(model: dict[str, Any]) -> str:
