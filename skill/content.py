@@ -200,6 +200,20 @@ class Content:
         item = self._by_id.get(item_id)
         return isinstance(item, Entry) and item.emergency
 
+    def names_emergency(self, phrase: str) -> bool:
+        """Whether words heard in any slot name an emergency sign among others ("weakness and
+        slurred speech", "twitching and i can't breathe"): then the emergency answer wins.
+
+        Read from the emergency entry's name and synonyms of two words or more, found whole
+        words: a lone word ("emergency") is too often part of a question about twitching.
+        """
+        entry = self.emergency
+        if entry is None or not phrase:
+            return False
+        said = f" {normalise(phrase)} "
+        return any(f" {normalise(sign)} " in said for sign in (entry.name, *entry.synonyms)
+                   if len(sign.split()) > 1)
+
     def is_sensitive(self, item_id: str) -> bool:
         """Whether naming `item_id` aloud unasked could tell a household about someone's health.
 

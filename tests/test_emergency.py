@@ -80,6 +80,19 @@ def emergency_slot(person: Person) -> Reply:
         match=(EMERGENCY.id, EMERGENCY.name)))
 
 
+def sign_among_others(person: Person) -> Reply:
+    """An emergency sign said with another sign; Alexa resolved the other one."""
+    return person.intent("WarningSignsIntent", WarningSign=slot(
+        "WarningSign", "weakness and slurred speech", slot_type="WarningSignType",
+        match=("weakness", "muscle weakness")))
+
+
+def sign_in_an_unrecognised_slot(person: Person) -> Reply:
+    """An emergency sign heard in another kind's slot, which Alexa could not resolve."""
+    return person.intent("ConditionIntent", Condition=slot(
+        "Condition", "twitching and i can't breathe", slot_type="ConditionType"))
+
+
 def check_yes(person: Person) -> Reply:
     person.intent("SymptomCheckIntent")
     return person.intent("AMAZON.YesIntent")
@@ -113,6 +126,8 @@ def after_a_topic(person: Person) -> Reply:
 PATHS: dict[str, Callable[[Person], Reply]] = {
     "one-shot-statement": emergency_statement,
     "warning-sign-slot": emergency_slot,
+    "sign-among-others": sign_among_others,
+    "sign-in-an-unrecognised-slot": sign_in_an_unrecognised_slot,
     "check-yes": check_yes,
     "check-not-sure": check_not_sure,
     "mid-check": mid_check,
@@ -180,6 +195,15 @@ def test_the_answer_says_the_device_cannot_call_and_names_the_signs_plainly(loca
         assert sign in speech
     assert sentences[-1] == "Don't drive yourself."
     assert len(speech.split()) < 60  # read out in about fifteen seconds
+
+
+@pytest.mark.parametrize("heard", ["is twitching an emergency", "weakness", "gout"])
+def test_words_that_name_no_emergency_sign_keep_the_session_open(remembering_skill, heard):
+    reply = Person(remembering_skill, "en-US").intent("WarningSignsIntent", WarningSign=slot(
+        "WarningSign", heard, slot_type="WarningSignType"))
+    assert not reply.speech.startswith("Call nine one one now.")
+    assert reply.speech.startswith(MESSAGES.text("emergency"))  # the safety line still first
+    assert reply.ends_session is False
 
 
 def test_an_emergency_stored_by_an_older_version_is_never_spoken_or_resumed(
