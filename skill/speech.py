@@ -117,6 +117,17 @@ class Speaker:
             follow, reprompt, closing = None, "anything_else", None
         return self._safe(item, item.speech, closing, reprompt, follow, first=True)
 
+    def resume(self, item_id: str) -> Answer:
+        """The answer about a topic picked up again ("continue"), introduced by its title; the
+        emergency line of a warning answer stays in front of the introduction."""
+        answer = self.answer(item_id)
+        intro = self.say("resume_intro", title=self.content.get(item_id).title)
+        emergency = self.say("emergency")
+        if answer.speech.startswith(emergency):
+            rest = answer.speech[len(emergency):].strip()
+            return answer._replace(speech=_join(emergency, intro, rest))
+        return answer._replace(speech=_join(intro, answer.speech))
+
     def follow_up(self, follow: dict[str, Any] | None) -> Answer | None:
         """What "more" or "yes" continues with; None when nothing is pending."""
         if not follow:

@@ -76,9 +76,7 @@ class ResumeHandler(AbstractRequestHandler):
             _known_topic(user_record(handler_input).get(TOPIC))
         if topic is None:
             return reply(handler_input, speak.message("resume_nothing"))
-        answer = speak.answer(topic.id)
-        intro = speak.say("resume_intro", title=topic.title)
-        return reply(handler_input, answer._replace(speech=f"{intro} {answer.speech}"))
+        return reply(handler_input, speak.resume(topic.id))
 
 
 class ForgetMeHandler(AbstractRequestHandler):
