@@ -186,7 +186,6 @@ def test_a_sensitive_last_topic_is_never_named_at_launch(remembering, fixture, t
 
 def test_which_topics_are_sensitive_is_decided_by_the_content_not_a_list_in_code(
         content_copy, monkeypatch, store_path):
-
     edit(content_copy / "causes.yaml", "kind: cause\n", "kind: cause\nsensitive: true\n")
     monkeypatch.setenv("CONTENT_DIR", str(content_copy))
     monkeypatch.setenv("CONTENT_CACHE", "none")
