@@ -26,9 +26,10 @@ DEFAULT_PARSE_CACHE = CONTENT_DIR.parent / ".state" / "content-cache.json"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _LINE = "__line__"
 
-_KIND_KEYS = {"kind", "doctor_pointer", "emergency_first", "overview", "entries", "locales"}
+_KIND_KEYS = {"kind", "doctor_pointer", "emergency_first", "sensitive", "overview", "entries",
+              "locales"}
 _ENTRY_REQUIRED = {"id", "name", "title", "speech", "card"}
-_ENTRY_KEYS = _ENTRY_REQUIRED | {"synonyms", "more", "locales"}
+_ENTRY_KEYS = _ENTRY_REQUIRED | {"synonyms", "more", "locales", "sensitive", "emergency"}
 _OVERVIEW_REQUIRED = {"id", "title", "speech", "list_intro", "items", "card"}
 _OVERVIEW_KEYS = _OVERVIEW_REQUIRED | {"more", "groups"}
 _GROUP_KEYS = {"name", "items"}
@@ -36,8 +37,11 @@ _LOCAL_ENTRY_KEYS = {"synonyms", "say"}  # what an entry may change for one loca
 _LOCAL_KIND_KEYS = {"say"}  # what a whole file may change for one locale
 _CHECK_KEYS = {"answers", "emergency", "steps", "outcomes"}
 _CHECK_ANSWERS = ("yes", "no", "unsure")  # the handlers act on these ids, so they are fixed
-_CHECK_OUTCOMES = ("emergency", "see_doctor", "no_signs")
-_CHECK_MAX_STEPS = 4  # a short check: the emergency screen, then at most four questions
+# The check's emergency ending is the emergency entry's answer (one answer, however reached).
+_CHECK_OUTCOMES = ("see_doctor", "no_signs")
+# A short check: the emergency screen, then at most six questions (about a minute of yes / no);
+# symptom_check.yaml says why each one is there.
+_CHECK_MAX_STEPS = 6
 _CHECK_TEST_KIND = "test"  # steps name the tests a doctor may use by their tests.yaml ids
 
 
@@ -64,6 +68,8 @@ class Entry(NamedTuple):
     card: str
     more: str | None = None
     synonyms: tuple[str, ...] = ()
+    sensitive: bool = False  # never named aloud unasked (welcome back), whatever its kind says
+    emergency: bool = False  # answered with the call instruction, then the session ends
     locales: tuple[tuple[str, Local], ...] = ()  # (locale, its words): see Content.for_locale
 
 
@@ -99,6 +105,7 @@ class Kind(NamedTuple):
     entries: tuple[Entry, ...]
     overview: Overview | None = None
     locales: tuple[tuple[str, Local], ...] = ()  # words swapped in every text of the file
+    sensitive: bool = False  # health matters a household should not overhear unasked
 
 
 class Messages(NamedTuple):
@@ -124,13 +131,18 @@ class Word(NamedTuple):
 
 
 class CheckStep(NamedTuple):
-    """One yes/no question of the symptom check; `sign` and `tests` feed the outcome."""
+    """One yes/no question of the symptom check; `sign`, `tests` and `advice` feed the outcome.
+
+    `advice` is what to do about this sign in particular (a new medicine: the prescriber), spoken
+    in the outcome whenever the sign came up.
+    """
 
     id: str
     question: str
     reprompt: str
     sign: str | None = None
     tests: tuple[str, ...] = ()
+    advice: str | None = None
 
 
 class CheckOutcome(NamedTuple):
@@ -216,6 +228,42 @@ class Content:
 
     def kind_of(self, item_id: str) -> Kind:
         return self.kinds[self.get(item_id).kind]
+
+    @property
+    def emergency(self) -> Entry | None:
+        """The entry answered with the call instruction (the loader allows at most one)."""
+        return next((entry for entry in self if entry.emergency), None)
+
+    def is_emergency(self, item_id: str) -> bool:
+        """Whether `item_id` is the emergency answer: never stored, never resumed."""
+        item = self._by_id.get(item_id)
+        return isinstance(item, Entry) and item.emergency
+
+    def names_emergency(self, phrase: str) -> bool:
+        """Whether words heard in any slot name an emergency sign among others ("weakness and
+        slurred speech", "twitching and i can't breathe"): then the emergency answer wins.
+
+        Read from the emergency entry's name and synonyms of two words or more, found whole
+        words: a lone word ("emergency") is too often part of a question about twitching.
+        """
+        entry = self.emergency
+        if entry is None or not phrase:
+            return False
+        said = f" {normalise(phrase)} "
+        return any(f" {normalise(sign)} " in said for sign in (entry.name, *entry.synonyms)
+                   if len(sign.split()) > 1)
+
+    def is_sensitive(self, item_id: str) -> bool:
+        """Whether naming `item_id` aloud unasked could tell a household about someone's health.
+
+        From the data: the kind's `sensitive` flag, the entry's own, or an emergency. An id the
+        content no longer knows counts as sensitive: what cannot be checked is not spoken.
+        """
+        item = self._by_id.get(item_id)
+        if item is None:
+            return True
+        own = isinstance(item, Entry) and (item.sensitive or item.emergency)
+        return own or self.kinds[item.kind].sensitive
 
     def vocabulary(self, kind: str) -> tuple[Entry, ...] | tuple[Word, ...]:
         """The slot values a kind stands for: a topic kind's entries, or the check's answers.
@@ -428,6 +476,12 @@ class _Checker:
             raise self.fail(raw, f"'{key}' must be non-empty text", item)
         return " ".join(value.split())
 
+    def flag(self, raw: dict[str, Any], key: str, item: str | None = None) -> bool:
+        value = raw.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail(raw, f"'{key}' must be true or false", item)
+        return value
+
     def identifier(self, raw: dict[str, Any], item: str | None) -> str:
         value = raw.get("id")
         if not isinstance(value, str) or not _ID.match(value):
@@ -504,6 +558,8 @@ def _parse_entry(check: _Checker, raw: Any, kind: str, known: Collection[str] = 
         more=check.text(raw, "more", item, optional=True),
         synonyms=_words(check, raw, "synonyms", item),
         locales=_parse_locales(check, raw, item, _LOCAL_ENTRY_KEYS, known),
+        sensitive=check.flag(raw, "sensitive", item),
+        emergency=check.flag(raw, "emergency", item),
     )
     _check_said(check, raw, item, entry.locales, _texts(entry))
     return entry
@@ -561,10 +617,12 @@ def _parse_kind(path: Path, parsed: _ParseCache | None = None, known: Collection
         raise check.fail(raw, "'kind' must be lowercase letters, digits and underscores")
     if not isinstance(raw["entries"], list) or not raw["entries"]:
         raise check.fail(raw, "'entries' must be a non-empty list")
-    for flag in ("doctor_pointer", "emergency_first"):
-        if not isinstance(raw.get(flag, False), bool):
-            raise check.fail(raw, f"'{flag}' must be true or false")
+    for flag in ("doctor_pointer", "emergency_first", "sensitive"):
+        check.flag(raw, flag)
     entries = tuple(_parse_entry(check, entry, kind, known) for entry in raw["entries"])
+    for entry, entry_raw in zip(entries, raw["entries"], strict=True):
+        if entry.emergency and entry.more:  # the emergency answer ends the session: no "more"
+            raise check.fail(entry_raw, "an emergency entry cannot have 'more'", entry.id)
     overview = _parse_overview(check, raw["overview"], kind) if "overview" in raw else None
     locales = _parse_locales(check, raw, None, _LOCAL_KIND_KEYS, known)
     _check_said(check, raw, None, locales, [text for item in (*entries, overview) if item
@@ -583,6 +641,7 @@ def _parse_kind(path: Path, parsed: _ParseCache | None = None, known: Collection
         entries=entries,
         overview=overview,
         locales=locales,
+        sensitive=raw.get("sensitive", False),
     )
 
 
@@ -624,20 +683,25 @@ def _parse_messages(path: Path, parsed: _ParseCache | None = None) -> Messages:
 
 
 def _parse_step(check: _Checker, raw: Any, what: str, needs_sign: bool) -> CheckStep:
+    """A question. A sign's step names tests a doctor may use, or advice of its own, or both:
+    an outcome that flags it must always say what comes next."""
     raw = check.mapping(raw, what)
     item = raw.get("id") if isinstance(raw.get("id"), str) else what
-    required = {"id", "question", "reprompt"} | ({"sign", "tests"} if needs_sign else set())
-    check.keys(raw, required, required, item)
-    tests = raw.get("tests") or []
-    if needs_sign and (not isinstance(tests, list) or not tests
-                       or not all(isinstance(t, str) for t in tests)):
-        raise check.fail(raw, "'tests' must be a non-empty list of test ids", item)
+    required = {"id", "question", "reprompt"} | ({"sign"} if needs_sign else set())
+    check.keys(raw, required, required | ({"tests", "advice"} if needs_sign else set()), item)
+    tests = raw.get("tests", [])
+    if not isinstance(tests, list) or not all(isinstance(t, str) for t in tests):
+        raise check.fail(raw, "'tests' must be a list of test ids", item)
+    advice = check.text(raw, "advice", item, optional=True) if needs_sign else None
+    if needs_sign and not tests and advice is None:
+        raise check.fail(raw, "needs 'tests' or 'advice' (what comes next for this sign)", item)
     return CheckStep(
         id=check.identifier(raw, item),
         question=check.text(raw, "question", item),
         reprompt=check.text(raw, "reprompt", item),
         sign=check.text(raw, "sign", item) if needs_sign else None,
         tests=tuple(tests),
+        advice=advice,
     )
 
 
@@ -704,7 +768,8 @@ def _parse_check(path: Path, parsed: _ParseCache | None = None) -> SymptomCheck:
 
 def _link_check(check: SymptomCheck, kinds: Mapping[str, Kind],
                 by_id: Mapping[str, Entry | Overview]) -> None:
-    """The check names tests by id and its answers become a slot kind: both must fit the rest."""
+    """The check names tests by id, its answers become a slot kind, and its emergency ending is
+    the emergency entry's answer: all three must fit the rest."""
     if check.answer_kind in kinds:
         raise ContentError(f"{check.source}: answers kind '{check.answer_kind}' is also defined "
                            f"in {kinds[check.answer_kind].source}")
@@ -714,6 +779,9 @@ def _link_check(check: SymptomCheck, kinds: Mapping[str, Kind],
             if not isinstance(item, Entry) or item.kind != _CHECK_TEST_KIND:
                 raise ContentError(f"{check.source}: entry '{step.id}': test '{test}' is not an "
                                    f"entry of kind '{_CHECK_TEST_KIND}'")
+    if not any(isinstance(item, Entry) and item.emergency for item in by_id.values()):
+        raise ContentError(f"{check.source}: the emergency screen needs an entry marked "
+                           f"'emergency: true' to answer with")
 
 
 def load_content(directory: Path = CONTENT_DIR, parse_cache: Path | None = None) -> Content:
@@ -740,6 +808,10 @@ def load_content(directory: Path = CONTENT_DIR, parse_cache: Path | None = None)
     if not kinds:
         raise ContentError(f"no content files in {directory}")
     by_id, by_phrase = _index(kinds)
+    emergencies = [entry.id for entry in by_id.values()
+                   if isinstance(entry, Entry) and entry.emergency]
+    if len(emergencies) > 1:
+        raise ContentError(f"only one entry may be 'emergency: true': {', '.join(emergencies)}")
     check = None
     if (directory / CHECK_FILE).is_file():
         check = _parse_check(directory / CHECK_FILE, parsed)

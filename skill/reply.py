@@ -2,9 +2,10 @@
 
 Handlers call `reply(handler_input, answer)`; nothing else builds speech. It also keeps the
 session state every later turn relies on: the last answer (for "repeat"), what "more" / "yes"
-continues with, and the topic last talked about. Every answer with a title gets a card in the Alexa
-app; a device that says it renders APL, in a version the screen's document needs, also gets the
-answer as a screen (skill/screens.py), and any other device gets nothing APL-specific at all.
+continues with, and the topic last talked about (never an emergency: that answer ends the session
+and is not one to pick up again). Every answer with a title gets a card in the Alexa app; a device
+that says it renders APL, in a version the screen's document needs, also gets the answer as a
+screen (skill/screens.py), and any other device gets nothing APL-specific at all.
 """
 
 from __future__ import annotations
@@ -74,8 +75,8 @@ def reply(handler_input: HandlerInput, answer: Answer, *, repeatable: bool = Tru
         attributes[FOLLOW_UP] = answer.follow_up
     else:
         attributes.pop(FOLLOW_UP, None)
-    if answer.topic:
-        attributes[TOPIC] = answer.topic
+    if answer.topic and not get_content().is_emergency(answer.topic):
+        attributes[TOPIC] = answer.topic  # an emergency is never a topic to resume
 
     acronyms = get_content().messages.acronyms
     speech = to_ssml(answer.speech, acronyms)

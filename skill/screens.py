@@ -125,7 +125,9 @@ def screen_for(answer: Answer, speaker: Speaker) -> Screen | None:
     data: dict[str, Any] = {
         "title": answer.title or item.title,
         "emergency": speaker.say("emergency_card") if kind.emergency_first else "",
-        "footer": speaker.say("doctor_pointer" if kind.doctor_pointer else "screen_footer"),
+        # the emergency answer has no routine doctor line, on the screen either
+        "footer": speaker.say("doctor_pointer" if kind.doctor_pointer
+                              and not content.is_emergency(item.id) else "screen_footer"),
         "theme": theme_for(kind.name),
     }
     if isinstance(item, Overview):

@@ -1,8 +1,10 @@
 """Turns content into what the skill says: one `Answer` per turn, and its SSML.
 
-Every spoken rule lives here, once: the emergency line goes first, the doctor pointer goes last,
-lists are spoken three items at a time with an offer of the rest, acronyms are spelled out, and
-text is escaped for SSML. Handlers choose *what* to answer; this module decides *how* it sounds.
+Every spoken rule lives here, once: an emergency is answered with the call instruction first and
+the session ends; the emergency line opens warning answers, the doctor pointer closes health
+answers; lists are spoken three items at a time with an offer of the rest, acronyms are spelled
+out, and text is escaped for SSML. Handlers choose *what* to answer; this module decides *how*
+it sounds.
 It imports nothing from the ASK SDK, so it is tested and benchmarked on its own.
 """
 
@@ -62,6 +64,21 @@ def _join(*parts: str | None) -> str:
     return " ".join(part for part in parts if part)
 
 
+# What a person said about themselves, said back to them ("my dog" -> "your dog").
+_SECOND_PERSON = {"i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself",
+                  "i'm": "you're", "im": "you're", "i've": "you've", "i'd": "you'd",
+                  "i'll": "you'll", "our": "your", "ours": "yours", "we": "you", "us": "you",
+                  "we're": "you're"}
+_WORD = re.compile(r"[a-z']+", re.IGNORECASE)
+
+
+def second_person(heard: str) -> str:
+    """The words a person said, turned to face them: "I don't have information on your dog",
+    never "on my dog". "I am" and "we are" become "you are"."""
+    turned = re.sub(r"\b(i|we) (am|are)\b", "you are", heard, flags=re.IGNORECASE)
+    return _WORD.sub(lambda m: _SECOND_PERSON.get(m.group().lower(), m.group()), turned)
+
+
 def spoken_list(names: list[str]) -> str:
     """'a', 'a and b', 'a, b, and c': how a list sounds. Items that hold commas themselves
     ('numbness, pain, or a new medicine') are kept apart by semicolons, a longer pause."""
@@ -91,6 +108,8 @@ class Speaker:
     def answer(self, item_id: str) -> Answer:
         """The first answer about an entry or an overview."""
         item = self.content.get(item_id)
+        if isinstance(item, Entry) and item.emergency:
+            return self.emergency()
         if isinstance(item, Overview):
             return self._list_page(item, 0, first=True)
         if item.more:
@@ -99,6 +118,17 @@ class Speaker:
         else:
             follow, reprompt, closing = None, "anything_else", None
         return self._safe(item, item.speech, closing, reprompt, follow, first=True)
+
+    def resume(self, item_id: str) -> Answer:
+        """The answer about a topic picked up again ("continue"), introduced by its title; the
+        emergency line of a warning answer stays in front of the introduction."""
+        answer = self.answer(item_id)
+        intro = self.say("resume_intro", title=self.content.get(item_id).title)
+        emergency = self.say("emergency")
+        if answer.speech.startswith(emergency):
+            rest = answer.speech[len(emergency):].strip()
+            return answer._replace(speech=_join(emergency, intro, rest))
+        return answer._replace(speech=_join(intro, answer.speech))
 
     def follow_up(self, follow: dict[str, Any] | None) -> Answer | None:
         """What "more" or "yes" continues with; None when nothing is pending."""
@@ -120,12 +150,45 @@ class Speaker:
             return None  # a stale or tampered session attribute is not worth a crash
         return None
 
+    def emergency(self) -> Answer:
+        """The emergency answer, the same however it is reached (a statement, a warning-sign
+        slot, the symptom check's screen): the call instruction first and unconditionally, that
+        this device cannot call, the signs, don't drive; then the session ends.
+
+        No doctor line and no question: nothing may stand between the person and the phone.
+        Its topic is the emergency entry, for the screen only: reply() never keeps it as a
+        topic to resume.
+        """
+        entry = self.content.emergency
+        if entry is None:
+            raise LookupError("the content has no entry marked 'emergency: true'")
+        return Answer(
+            speech=_join(self.say("emergency_call"), self.say("emergency_no_call"), entry.speech),
+            reprompt=None,
+            title=self.say("emergency_card_title"),
+            card=_join(self.say("emergency_card_call"), entry.card),
+            topic=entry.id,
+        )
+
     def not_covered(self, kind: str, heard: str) -> Answer:
-        """An honest "I don't cover that", with three things of the same kind that I do cover."""
-        overview = self.content.kinds[kind].overview
-        ids = overview.items if overview else [e.id for e in self.content.entries(kind)]
-        examples = spoken_list([self.content.get(i).name for i in ids[:LIST_PAGE]])
-        return self.message("not_covered", "not_covered_reprompt", heard=heard, examples=examples)
+        """An honest "I don't cover that", then neutral topics I do cover.
+
+        Never examples of the same kind: someone who asked about gout must not hear ALS offered.
+        For a health kind (its answers carry the emergency line or the doctor pointer), words
+        not recognised may still be a warning sign ("twitching with blurred vision"), so the
+        emergency line comes first and the doctor pointer follows, and the card has the number.
+        """
+        rules = self.content.kinds[kind]
+        health = rules.emergency_first or rules.doctor_pointer
+        speech = _join(self.say("emergency") if health else None,
+                       self.say("not_covered", heard=second_person(heard)),
+                       self.say("doctor_pointer") if health else None,
+                       self.say("not_covered_offer"))
+        if not health:
+            return Answer(speech, self.say("not_covered_reprompt"))
+        return Answer(speech, self.say("not_covered_reprompt"),
+                      title=self.say("not_covered_card_title"),
+                      card=_join(self.say("emergency_card"), self.say("doctor_pointer")))
 
     def tip(self, tip: Entry, intro: str = "tip_intro") -> Answer:
         """A prevention tip; `intro` names the line that opens it (today's, or another one)."""
@@ -166,17 +229,12 @@ class Speaker:
         return self._check_question(step, _join(noted, self.say(
             "check_last" if last else "check_next")))
 
-    def check_emergency(self, unsure: bool) -> Answer:
-        """A yes (or a not sure) to the emergency screen: call now; the check ends here."""
-        outcome = self.check.outcomes["emergency"]
-        if unsure:
-            speech = _join(self.say("check_emergency_unsure"), outcome.speech,
-                           self.say("check_emergency_unsure_doctor"))
-        else:
-            speech = _join(self.say("check_emergency_yes"), outcome.speech)
-        disclaimer = self.say("check_not_medical_advice")
-        return Answer(speech=_join(speech, disclaimer), reprompt=None, title=outcome.title,
-                      card=_join(self.say("emergency_card"), outcome.card, disclaimer))
+    def check_emergency(self) -> Answer:
+        """A yes (or a not sure) to the emergency screen: the emergency answer, word for word as
+        anywhere else; the check ends here. The not-medical-advice line goes on the card only:
+        nothing is spoken after "don't drive yourself"."""
+        answer = self.emergency()
+        return answer._replace(card=_join(answer.card, self.say("check_not_medical_advice")))
 
     def check_outcome(self, yes: Collection[str], unsure: Collection[str]) -> Answer:
         """The end of the check: why a doctor is advised (never what the person has), or why the
@@ -190,15 +248,20 @@ class Speaker:
         outcome = self.check.outcomes["see_doctor"]
         tests = [self.content.get(test).name for test in _interleave(flagged)]
         signs = [step.sign or step.id for step in flagged]
+        advice = [step.advice for step in flagged if step.advice]
         speech = _join(
             outcome.speech,
             self._check_reason("check_reason_yes", [s for s in flagged if s.id in yes]),
             self._check_reason("check_reason_unsure",
                                [s for s in flagged if s.id in unsure and s.id not in yes]),
-            self.say("check_tests", tests=spoken_list(tests[:LIST_PAGE])),
+            *advice,
+            self.say("check_exam"),
+            self.say("check_tests", tests=spoken_list(tests[:LIST_PAGE])) if tests else None,
             disclaimer)
         card = _join(outcome.card, self.say("check_card_signs", signs=spoken_list(signs)),
-                     self.say("check_card_tests", tests=spoken_list(tests)), disclaimer)
+                     *advice,
+                     self.say("check_card_tests", tests=spoken_list(tests)) if tests else None,
+                     disclaimer)
         return Answer(speech=speech, reprompt=None, title=outcome.title, card=card)
 
     def check_stopped(self) -> Answer:
@@ -276,7 +339,7 @@ def _interleave(steps: list[CheckStep]) -> list[str]:
     """Test ids, the most telling test of each flagged sign first, then the next ones, no
     repeats: whichever three are spoken, each sign's own test is among them when it can be."""
     ordered: list[str] = []
-    for rank in range(max(len(step.tests) for step in steps)):
+    for rank in range(max((len(step.tests) for step in steps), default=0)):
         for step in steps:
             if rank < len(step.tests) and step.tests[rank] not in ordered:
                 ordered.append(step.tests[rank])

@@ -35,7 +35,8 @@ def test_every_answer_is_short_and_valid_ssml(item_id, locale):
         ssml = f"<speak>{to_ssml(answer.speech, CONTENT.messages.acronyms)}</speak>"
         assert len(ssml) < 8000
         ElementTree.fromstring(ssml)  # raises on malformed SSML
-        assert answer.reprompt
+        # every answer keeps the session open with a reprompt, but the emergency, which ends it
+        assert bool(answer.reprompt) is not CONTENT.is_emergency(item_id)
 
 
 @pytest.mark.parametrize("item_id", ALL_IDS)
@@ -56,6 +57,9 @@ def test_condition_and_warning_answers_end_with_the_doctor(kind):
     closings = {CONTENT.messages.text(key, count=count) for count in range(2, 20) for key in (
         "offer_more", "anything_else", "list_more_one", "list_more_many", "list_done")}
     for item in (*kind.entries, *([kind.overview] if kind.overview else [])):
+        if CONTENT.is_emergency(item.id):  # call now, then the session ends: no routine line
+            assert pointer not in Speaker(CONTENT).answer(item.id).speech
+            continue
         for answer in every_answer(item.id):
             before, _, after = answer.speech.rpartition(pointer)
             assert before, f"{item.id}: no doctor pointer in {answer.speech!r}"
@@ -68,8 +72,27 @@ def test_condition_and_warning_answers_end_with_the_doctor(kind):
 def test_warning_answers_open_with_the_emergency_line(kind, locale):
     emergency = CONTENT.messages.text("emergency", locale)
     speak = Speaker(CONTENT, locale)
+    call = CONTENT.messages.text("emergency_call", locale)
     for item in (*kind.entries, kind.overview):
-        assert speak.answer(item.id).speech.startswith(emergency)
+        opening = call if CONTENT.is_emergency(item.id) else emergency
+        assert speak.answer(item.id).speech.startswith(opening)
+
+
+def test_sensitive_topics_come_from_the_content_flags():
+    assert {k.name for k in CONTENT.kinds.values() if k.sensitive} >= {"condition",
+                                                                       "warning_sign"}
+    for item_id in ALL_IDS:
+        kind = CONTENT.kind_of(item_id)
+        if kind.sensitive or CONTENT.is_emergency(item_id):
+            assert CONTENT.is_sensitive(item_id), item_id
+    assert not CONTENT.is_sensitive("caffeine")
+    assert CONTENT.is_sensitive("no_such_topic")  # what cannot be checked is not spoken
+
+
+def test_a_sensitive_flag_that_is_not_true_or_false_is_an_error(content_copy):
+    edit(content_copy / "conditions.yaml", "sensitive: true", "sensitive: maybe")
+    with pytest.raises(ContentError, match="'sensitive' must be true or false"):
+        load_content(content_copy)
 
 
 def test_every_entry_is_reachable_by_an_utterance():

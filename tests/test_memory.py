@@ -10,11 +10,13 @@ import pytest
 import skill.store.records
 from skill.app import build_skill
 from skill.config import Settings
+from skill.content import get_content
 from skill.store.records import SQLitePersistenceAdapter
 from tests.alexa_api import FakeAlexaApi
-from tests.conftest import replayer
+from tests.conftest import edit, replayer
 
 USER = "amzn1.ask.account.TEST_USER"
+MESSAGES = get_content().messages
 
 
 def stored(path) -> dict | None:
@@ -159,3 +161,53 @@ def test_yes_and_no_without_the_question_open_are_not_taken_as_an_answer(remembe
     reply = remembering(fixture, follow_up=None)
     assert stored(store_path) is not None
     assert "deleted" not in reply.speech and "keep it" not in reply.speech
+
+
+# --- a shared speaker: nothing sensitive said unasked, nothing of the check kept -----------------
+
+@pytest.mark.parametrize(("fixture", "title"), [
+    ("condition_lou_gehrigs", "ALS"), ("warning_weakness", "Weakness"),
+    ("warning_signs_overview", "When to See a Doctor")])
+def test_a_sensitive_last_topic_is_never_named_at_launch(remembering, fixture, title):
+    answered = remembering(fixture)
+    assert answered.card["title"].find(title) >= 0
+    welcome = remembering("memory_launch")
+    assert welcome.speech.startswith("Welcome back to Muscle Twitch Guide.")
+    assert "continue" in welcome.speech.lower()  # it still offers to go on, without naming it
+    assert title.lower() not in welcome.speech.lower()
+    assert answered.card["title"].lower() not in welcome.speech.lower()
+    assert "last time" not in welcome.speech.lower()
+    resumed = remembering("memory_resume")  # asked for: then it is spoken
+    assert f"Picking up where we left off. {answered.card['title']}." in resumed.speech
+    if fixture.startswith("warning"):  # and a warning answer still opens with the emergency line
+        assert resumed.speech.startswith(
+            f"{MESSAGES.text('emergency')} Picking up where we left off.")
+
+
+def test_which_topics_are_sensitive_is_decided_by_the_content_not_a_list_in_code(
+        content_copy, monkeypatch, store_path):
+    edit(content_copy / "causes.yaml", "kind: cause\n", "kind: cause\nsensitive: true\n")
+    monkeypatch.setenv("CONTENT_DIR", str(content_copy))
+    monkeypatch.setenv("CONTENT_CACHE", "none")
+    get_content.cache_clear()
+    try:
+        run = replayer(build_skill(Settings(state_path=str(store_path)),
+                                   api_client=FakeAlexaApi()))
+        run("cause_coffee")
+        assert "Caffeine" not in run("memory_launch").speech
+    finally:
+        get_content.cache_clear()
+
+
+def test_no_symptom_check_answer_is_stored_or_spoken_later(remembering, store_path):
+    for fixture in ("memory_launch", "check_start", "check_emergency_no", "check_weakness_yes",
+                    "check_shrinking_unsure", "check_new_medication_yes",
+                    "check_new_medication_no_after_flags"):
+        remembering(fixture)
+    record = stored(store_path)
+    assert set(record) <= {"visits", "first_seen", "last_seen", "topic", "tips", "reminder"}
+    text = json.dumps(record)
+    for step in ("check", "weakness", "shrinking", "new_medication", "unsure", "yes"):
+        assert step not in text, text
+    welcome = remembering("memory_launch")
+    assert "check" not in welcome.speech.lower() and "weak" not in welcome.speech.lower()

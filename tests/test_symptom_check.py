@@ -5,8 +5,9 @@ leaves in the session. Then every path through the check is driven, turn by turn
 Lambda entry path with envelopes in Alexa's shape: every combination of answers (yes, no, not
 sure; built-in Yes/No and the answer slot), and every interruption at every step. Whatever the
 path: the emergency screen comes first, no turn says "you have", and every way the check ends
-tells the person what to do (call emergency services, or see a doctor) and that this is not
-medical advice.
+tells the person what to do. The emergency ending is the emergency answer, word for word (call
+now, first; the not-medical-advice line is on its card, never spoken after "don't drive
+yourself"); every other ending points to a doctor and says this is not medical advice.
 """
 
 from __future__ import annotations
@@ -36,7 +37,11 @@ LOCALES = tuple(MESSAGES.locales)
 
 
 def emergency_call(locale: str = "en-US") -> str:
-    return f"call {MESSAGES.locales[locale]['emergency_spoken']} now"
+    return f"Call {MESSAGES.locales[locale]['emergency_spoken']} now."
+
+
+def emergency_answer(locale: str = "en-US") -> str:
+    return Speaker(CONTENT, locale).emergency().speech
 
 
 def asked(speech: str) -> list[str]:
@@ -57,28 +62,47 @@ def test_asking_whether_to_worry_starts_with_the_emergency_screen(replay):
     assert reply.attributes["follow_up"] == {CHECK: "emergency"}
 
 
-@pytest.mark.parametrize("form", ["yes", "amazon_yes"])
-def test_yes_to_the_emergency_screen_says_call_now_and_ends(replay, form):
+@pytest.mark.parametrize("form", ["yes", "amazon_yes", "unsure"])
+def test_yes_or_not_sure_to_the_emergency_screen_is_the_emergency_answer(replay, form):
     reply = replay(f"check_emergency_{form}")
-    assert reply.speech.startswith(f"Please {emergency_call()}")
-    assert reply.speech.endswith(DISCLAIMER)
+    assert reply.speech.startswith(emergency_call())  # the instruction, first, unconditionally
+    assert reply.speech == emergency_answer()  # the same words as "I can't breathe"
     assert reply.ends_session is True
+    assert reply.reprompt == ""
     assert "check" not in reply.attributes
-    assert "911" in reply.card["content"]
-
-
-def test_not_sure_about_the_emergency_screen_is_treated_as_urgent(replay):
-    reply = replay("check_emergency_unsure")
-    assert emergency_call() in reply.speech.split(".")[0]  # the instruction comes first
-    assert "see a doctor soon" in reply.speech
-    assert reply.speech.endswith(DISCLAIMER)
-    assert reply.ends_session is True
+    assert "911" in reply.card["title"] and "Call 911 now." in reply.card["content"]
+    assert reply.card["content"].endswith(DISCLAIMER)
 
 
 def test_the_emergency_number_is_the_listeners_own(replay):
     reply = replay("check_emergency_yes_en_gb")
-    assert "call nine nine nine now" in reply.speech
+    assert reply.speech.startswith("Call nine nine nine now.")
     assert "999" in reply.card["content"]
+
+
+def test_the_emergency_screen_asks_one_question_that_covers_signs_that_passed():
+    assert EMERGENCY.question.count("?") == 1
+    assert "even if it went away" in EMERGENCY.question
+    for sign in ("weakness or numbness", "drooping face", "speaking", "breathing", "swallowing",
+                 "chest pain", "seizure"):
+        assert sign in EMERGENCY.question
+
+
+def test_every_sign_is_asked_as_one_question_about_one_thing():
+    for step in STEPS:
+        assert step.question.count("?") == 1, step.question
+    questions = {step.id: step.question for step in STEPS}
+    assert "weeks" in questions["persistent"] and "one spot" in questions["persistent"]
+    assert "weeks" not in questions["spreading"]
+    assert "new medicine" in questions["new_medication"]
+
+
+def test_a_new_medicine_sends_to_the_prescriber_and_never_says_stop_it(replay):
+    reply = replay("check_new_medication_yes")
+    assert "talk to whoever prescribed it" in reply.speech
+    assert "Never stop a medicine on your own." in reply.speech
+    assert reply.speech.endswith(DISCLAIMER)
+    assert "They may also use tests like" not in reply.speech  # no test for a side effect
 
 
 @pytest.mark.parametrize("form", ["no", "amazon_no"])
@@ -120,7 +144,7 @@ def test_the_last_answer_gives_the_outcome_and_ends(replay, form, flagged):
 
 
 def test_the_outcome_says_why_and_names_tests_a_doctor_may_use(replay):
-    reply = replay("check_numbness_no_after_flags")  # weakness yes, shrinking not sure
+    reply = replay("check_new_medication_no_after_flags")  # weakness yes, shrinking not sure
     assert f"You mentioned {STEPS[0].sign}." in reply.speech
     assert f"You weren't sure about {STEPS[1].sign}, so I counted that" in reply.speech
     assert "A doctor will usually start with your health history and an exam." in reply.speech
@@ -128,11 +152,12 @@ def test_the_outcome_says_why_and_names_tests_a_doctor_may_use(replay):
     assert "Warning signs that came up:" in reply.card["content"]
 
 
-def test_no_red_flags_explains_common_causes_and_still_when_to_see_a_doctor(replay):
-    reply = replay("check_numbness_no")
-    assert "usually harmless" in reply.speech
-    assert "stress, caffeine, and lack of sleep" in reply.speech
-    assert "see a doctor if your twitching keeps going or spreads" in reply.speech
+def test_no_red_flags_does_not_over_reassure_and_says_when_to_see_a_doctor(replay):
+    reply = replay("check_new_medication_no")
+    assert "this check can't rule anything out" in reply.speech
+    assert "harmless" not in reply.speech and "nothing to worry" not in reply.speech
+    assert "stress, caffeine, or too little sleep" in reply.speech
+    assert "See a doctor if it lasts for weeks or spreads" in reply.speech
 
 
 @pytest.mark.parametrize(("fixture", "lead"), [
@@ -276,9 +301,13 @@ def assert_safe(run: Run) -> None:
             assert screened, f"turn {index}: a sign was asked before the emergency screen"
         waiting_for = reply.attributes.get("follow_up")
         if reply.ends_session:
-            assert speech.endswith(DISCLAIMER) or DISCLAIMER in speech, speech
-            assert DOCTOR_ADVICE.search(speech) or emergency_call(run.locale) in speech, speech
             assert "check" not in reply.attributes
+            if speech.startswith(emergency_call(run.locale)):
+                assert speech == emergency_answer(run.locale)
+                assert reply.card["content"].endswith(DISCLAIMER)
+                continue
+            assert speech.endswith(DISCLAIMER) or DISCLAIMER in speech, speech
+            assert DOCTOR_ADVICE.search(speech), speech
 
 
 SEMANTIC_PATHS = [(YES,), (UNSURE,)] + [
@@ -298,7 +327,7 @@ def test_every_combination_of_answers_ends_in_advice(skill, answers, built_in):
         s.id for s in ALL_QUESTIONS[:len(answers)]]
     assert run.last.ends_session is True
     if answers[0] != NO:
-        assert emergency_call() in run.last.speech
+        assert run.last.speech == emergency_answer()
         return
     signs = dict(zip((s.id for s in STEPS), answers[1:], strict=True))
     yes = [s for s in STEPS if signs[s.id] == YES]
@@ -416,7 +445,8 @@ def test_every_locale_hears_its_own_emergency_number(skill, locale, meaning):
     run = Run(skill, locale)
     run.intent("SymptomCheckIntent")
     run.answer(meaning, built_in=False)
-    assert emergency_call(locale) in run.last.speech
+    assert run.last.speech.startswith(emergency_call(locale))
+    assert run.last.speech == emergency_answer(locale)
     assert_safe(run)
 
 
@@ -446,14 +476,16 @@ def test_every_outcome_and_the_stop_line_point_to_a_doctor_or_emergency_services
     outcomes = CHECK_CONTENT.outcomes
     assert DOCTOR_ADVICE.search(outcomes["see_doctor"].speech)
     assert DOCTOR_ADVICE.search(outcomes["no_signs"].speech)
-    assert emergency_call() in Speaker(CONTENT).check_emergency(unsure=False).speech
+    assert Speaker(CONTENT).check_emergency().speech.startswith(emergency_call())
 
 
 def test_the_check_is_short():
-    assert 1 <= len(STEPS) <= 4
+    assert 1 <= len(STEPS) <= 6
     speak = Speaker(CONTENT)
-    longest = speak.check_outcome([s.id for s in STEPS[:2]], [s.id for s in STEPS[2:]])
-    assert len(longest.speech.split()) < 100
+    ids = [s.id for s in STEPS]
+    for cut in range(len(ids) + 1):  # every split of the signs between yes and not sure
+        for yes, unsure in ((ids[:cut], ids[cut:]), (ids[cut:], ids[:cut])):
+            assert len(speak.check_outcome(yes, unsure).speech.split()) < 100
     assert len(speak.check_start().speech.split()) < 70
 
 
@@ -501,6 +533,8 @@ def test_the_answer_slot_type_is_yes_no_and_not_sure_from_the_content():
     ("  - id: shrinking", "  - id: weakness", r"entry 'weakness' id already used"),
     ("    - id: unsure", "    - id: perhaps_not", r"exactly the ids yes, no, unsure"),
     ("  no_signs:", "  all_clear:", r"entry 'outcomes' missing field 'no_signs'"),
+    ("    tests: [nerve_conduction, emg]\n", "",
+     r"entry 'numbness' needs 'tests' or 'advice'"),
     ("  kind: check_answer", "  kind: test", r"answers kind 'test' is also defined in tests\.yaml"),
 ])
 def test_a_broken_check_file_names_what_is_wrong(content_copy, old, new, error):
@@ -509,13 +543,13 @@ def test_a_broken_check_file_names_what_is_wrong(content_copy, old, new, error):
         load_content(content_copy)
 
 
-def test_more_than_four_questions_is_refused(content_copy):
+def test_more_than_six_questions_is_refused(content_copy):
     path = content_copy / "symptom_check.yaml"
     text = path.read_text()
     start = text.index("  - id: numbness")
-    block = text[start:text.index("\n# How the check ends")]
+    block = text[start:text.index("\n  - id: new_medication")]
     path.write_text(text.replace(block, block + "\n" + block.replace("numbness", "numbness_2")))
-    with pytest.raises(ContentError, match="'steps' must list one to 4 questions"):
+    with pytest.raises(ContentError, match="'steps' must list one to 6 questions"):
         load_content(content_copy)
 
 

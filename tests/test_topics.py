@@ -2,9 +2,35 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from skill.app import handle_event
+from skill.content import get_content
+from skill.handlers.topics import TOPIC_HANDLERS, TopicHandler
+from skill.simulator.envelope import Conversation, slot
+from tests.conftest import Reply
+
 DOCTOR = "please talk to a doctor"
+CONTENT = get_content()
+MESSAGES = CONTENT.messages
+LOCALES = tuple(MESSAGES.locales)
+SLOT_TYPES = {"cause": "CauseType", "condition": "ConditionType", "test": "TestType",
+              "treatment": "TreatmentType", "habit": "HabitType", "body_part": "BodyPartType",
+              "warning_sign": "WarningSignType"}
+SLOT_INTENTS = {h.kind: h for h in TOPIC_HANDLERS if isinstance(h, TopicHandler)}
+# Every condition the skill knows, by every name it answers to: none may be offered unasked.
+CONDITION_WORDS = {word.lower() for entry in CONTENT.entries("condition")
+                   for word in (entry.name, *entry.synonyms) if len(word) > 3} | {"ALS", "MS"}
+
+
+def ask(skill, kind: str, heard: str, locale: str = "en-US") -> Reply:
+    """A question of `kind` whose slot Alexa heard but could not resolve (ER_SUCCESS_NO_MATCH)."""
+    handler = SLOT_INTENTS[kind]
+    envelope = Conversation(locale=locale).intent(handler.intent, {handler.slot: slot(
+        handler.slot, heard, slot_type=SLOT_TYPES[kind])})
+    return Reply(handle_event(skill, envelope))
 
 
 def test_what_is_twitching_names_fasciculation_and_offers_more(replay):
@@ -73,12 +99,51 @@ def test_every_condition_answer_points_to_a_doctor(replay, fixture):
     assert DOCTOR in replay(fixture).speech
 
 
-def test_a_condition_we_do_not_cover_gets_an_honest_answer_and_options(replay):
+def test_a_condition_we_do_not_cover_gets_an_honest_answer_and_neutral_options(replay):
     reply = replay("condition_gout_no_match")
-    assert "I don't have information on gout" in reply.speech
-    assert "benign fasciculation syndrome" in reply.speech
+    assert "I don't have information on gout." in reply.speech
+    assert "benign fasciculation syndrome" not in reply.speech
+    assert MESSAGES.text("not_covered_offer") in reply.speech
     assert reply.ends_session is False
     assert "follow_up" not in reply.attributes
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("heard", ["twitching with blurred vision", "confusion", "a fever"])
+@pytest.mark.parametrize("kind", ["warning_sign", "condition"])
+def test_an_unrecognised_warning_sign_still_gets_the_emergency_line_and_the_doctor(
+        skill, kind, heard, locale):
+    reply = ask(skill, kind, heard, locale)
+    assert reply.speech.startswith(MESSAGES.text("emergency", locale))
+    assert f"I don't have information on {heard}." in reply.speech
+    assert reply.speech.index(DOCTOR) > reply.speech.index("I don't have information")
+    assert MESSAGES.locales[locale]["emergency_written"] in reply.card["content"]
+    assert reply.speech.endswith("?") and reply.ends_session is False
+
+
+@pytest.mark.parametrize("heard", ["gout", "hiccups", "my dog", "my cat's tail"])
+@pytest.mark.parametrize("kind", SLOT_TYPES)
+def test_something_unrelated_is_never_answered_with_a_condition(skill, kind, heard):
+    reply = ask(skill, kind, heard)
+    words = set(re.findall(r"[\w']+", reply.speech.lower()))
+    offered = [c for c in CONDITION_WORDS if (c.lower() in words if " " not in c
+                                                 else c in reply.speech.lower())]
+    assert not offered, f"{heard!r} ({kind}) was offered {offered}: {reply.speech}"
+    assert "ALS" not in reply.ssml and "als" not in words
+    assert MESSAGES.text("not_covered_offer") in reply.speech  # causes, prevention, a doctor
+    assert reply.speech.endswith("?") and reply.reprompt.endswith("?")
+    assert reply.ends_session is False
+
+
+@pytest.mark.parametrize(("heard", "said_back"), [
+    ("gout", "I don't have information on gout."),
+    ("my dog", "I don't have information on your dog."),
+    ("my cat's tail", "I don't have information on your cat's tail."),
+    ("twitching when i am tired", "I don't have information on twitching when you are tired."),
+    ("why i'm dizzy", "I don't have information on why you're dizzy."),
+])
+def test_what_was_heard_is_said_back_in_plain_grammatical_english(skill, heard, said_back):
+    assert said_back in ask(skill, "cause", heard).speech
 
 
 @pytest.mark.parametrize(("fixture", "fact"), [
@@ -127,8 +192,9 @@ def test_twitching_with_weakness_sends_to_a_doctor(replay):
 
 def test_an_emergency_is_told_to_call_emergency_services_before_anything_else(replay):
     reply = replay("emergency")
-    assert reply.speech.startswith("If you have sudden weakness or numbness, especially on one "
-                                   "side, or trouble breathing or swallowing, call nine one one")
+    assert reply.speech.startswith("Call nine one one now. I can't make the call for you")
+    assert "don't drive yourself" in reply.speech.lower()
+    assert reply.ends_session is True and reply.reprompt == ""
     assert "911" in reply.card["content"]
 
 

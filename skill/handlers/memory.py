@@ -1,7 +1,12 @@
 """What the skill remembers about a person: welcome back, "continue", and "forget me".
 
 The record (skill/store/records.py) holds `visits`, `first_seen`, `last_seen`, the last `topic`
-(an entry id), the tip history and the daily reminder. "Forget me" deletes it after a yes; both
+(an entry id), the tip history and the daily reminder. Never an emergency, and nothing of the
+symptom check (its answers live in the session only).
+
+A speaker is heard by a household: at launch, a sensitive last topic (a kind or entry marked
+`sensitive: true` in content/, and any emergency) is never named; welcome back then offers to
+continue without saying what it was. "Forget me" deletes it after a yes; both
 "yes" and "no" are answered here, ahead of the general yes/no handlers, while that question is open.
 """
 
@@ -25,7 +30,9 @@ FORGET_ME = "forget_me"
 
 
 def _known_topic(topic: object) -> Entry | Overview | None:
-    if not isinstance(topic, str):
+    """The entry a stored topic names, if it is one to pick up again (never an emergency: a
+    record written before that rule may still hold one)."""
+    if not isinstance(topic, str) or get_content().is_emergency(topic):
         return None
     try:
         return get_content().get(topic)
@@ -49,6 +56,8 @@ class WelcomeHandler(AbstractRequestHandler):
                  first_seen=record.get("first_seen") or today)
         if not returning:
             return reply(handler_input, speak.message("welcome", "welcome_reprompt"))
+        if topic is not None and speak.content.is_sensitive(topic.id):
+            return reply(handler_input, speak.message("welcome_back_continue", "welcome_reprompt"))
         if topic is not None:
             return reply(handler_input, speak.message("welcome_back_resume", "welcome_reprompt",
                                                       title=topic.title))
@@ -67,9 +76,7 @@ class ResumeHandler(AbstractRequestHandler):
             _known_topic(user_record(handler_input).get(TOPIC))
         if topic is None:
             return reply(handler_input, speak.message("resume_nothing"))
-        answer = speak.answer(topic.id)
-        intro = speak.say("resume_intro", title=topic.title)
-        return reply(handler_input, answer._replace(speech=f"{intro} {answer.speech}"))
+        return reply(handler_input, speak.resume(topic.id))
 
 
 class ForgetMeHandler(AbstractRequestHandler):
@@ -130,7 +137,8 @@ class ForgetDeclinedHandler(AbstractRequestHandler):
 class RememberTopic(AbstractResponseInterceptor):
     """Copies the topic of this turn's answer into the record, so "continue" works next time.
 
-    Only a topic that changed during this turn is written, so most turns touch no store at all.
+    Only a topic that changed during this turn is written, so most turns touch no store at all;
+    an emergency is never written (reply() keeps it out of the session too).
     """
 
     def process(self, handler_input: HandlerInput, response: Response) -> None:
@@ -139,7 +147,7 @@ class RememberTopic(AbstractResponseInterceptor):
             return
         topic = session(handler_input).get(TOPIC)
         before = (request_session.attributes or {}).get(TOPIC)
-        if not isinstance(topic, str) or topic == before:
+        if not isinstance(topic, str) or topic == before or get_content().is_emergency(topic):
             return
         if user_record(handler_input).get(TOPIC) != topic:
             remember(handler_input, **{TOPIC: topic})

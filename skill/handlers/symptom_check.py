@@ -22,7 +22,12 @@ The state, in the session attributes:
   picks it up again at the same question.
 
 The emergency screen is always the first question, on start and on start over; "not sure" counts
-as yes everywhere (for the emergency screen, it gets the emergency instruction).
+as yes everywhere (for the emergency screen, it gets the emergency answer, the same one "I can't
+breathe" gets, and the session ends).
+
+Nothing of the check is stored in the user record: its state and answers live in the session
+attributes only, and go when the session ends. Its outcomes carry no topic, so nothing of it is
+remembered or spoken at a later launch.
 """
 
 from __future__ import annotations
@@ -148,9 +153,9 @@ class CheckAnswerHandler(AbstractRequestHandler):
         answer = heard_answer(handler_input)
         assert state is not None and answer is not None  # can_handle said so
         if state.step == speak.check.emergency.id:
-            if answer != NO:  # yes, or not sure: conservative, the emergency instruction
+            if answer != NO:  # yes, or not sure: conservative, the emergency answer
                 _save(handler_input, None)
-                return reply(handler_input, speak.check_emergency(unsure=answer == UNSURE))
+                return reply(handler_input, speak.check_emergency())
         elif answer == YES:
             state.yes.append(state.step)
         elif answer == UNSURE:

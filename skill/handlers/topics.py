@@ -14,7 +14,12 @@ from skill.slots import intent_name, read_slot
 
 
 class TopicHandler(AbstractRequestHandler):
-    """Answers one kind of question: the entry its slot names, else the kind's overview."""
+    """Answers one kind of question: the entry its slot names, else the kind's overview.
+
+    Words that name an emergency sign (content: the emergency entry's phrases) get the emergency
+    answer whatever the slot resolved to, so "weakness and slurred speech" is never answered as
+    weakness alone.
+    """
 
     def __init__(self, intent: str, slot: str, kind: str) -> None:
         self.intent, self.slot, self.kind = intent, slot, kind
@@ -25,6 +30,8 @@ class TopicHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         speak = speaker(handler_input)
         value = read_slot(handler_input, self.slot, self.kind, speak.content)
+        if value.heard and speak.content.names_emergency(value.heard):
+            return reply(handler_input, speak.emergency())  # an emergency sign, with or without
         if value.entry:
             return reply(handler_input, speak.answer(value.entry.id))
         if value.heard:
