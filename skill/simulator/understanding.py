@@ -17,11 +17,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from skill.simulator.resolver import Resolved, Resolver, load_resolver
+from skill.simulator.resolver import Resolved, load_resolver
+
+if TYPE_CHECKING:
+    from skill.simulator.statistical import Understander
 
 ROOT = Path(__file__).resolve().parents[2]
 UNDERSTANDING_DIR = ROOT / "tests" / "understanding"
@@ -189,14 +192,81 @@ def held_out_locales() -> list[str]:
     return sorted(found, key=lambda locale: (locale != "en-US", locale))
 
 
+# The three ways a held-out set is scored (see `scores`).
+WORD_FOR_WORD = "word for word"
+RESOLVER = "resolver"
+STATISTICAL = "statistical"
+SCORERS = (WORD_FOR_WORD, RESOLVER, STATISTICAL)
+SCORER_NOTES = {
+    WORD_FOR_WORD: "samples matched word for word, every slot a listed value (how an emulator "
+                   "matches)",
+    RESOLVER: "the simulator's resolver (exact, then without fillers, then close matches)",
+    STATISTICAL: "a classifier trained only on the model's samples, slots from values and "
+                 "synonyms (closer to how Alexa's NLU generalises)",
+}
+
+
 def score(locale: str = "en-US", path: Path | None = None,
-          resolver: Resolver | None = None, strict: bool = False) -> Score:
+          resolver: Understander | None = None, strict: bool = False,
+          scorer: str | None = None) -> Score:
     """One set (path), or every set of the locale together, with a line per set.
 
     `strict`: samples matched word for word only (see skill.simulator.resolver).
+    `scorer`: one of SCORERS, instead of `resolver` and `strict`.
     """
+    if scorer is not None:
+        if scorer not in SCORERS:
+            raise ValueError(f"unknown scorer {scorer!r}; known: {', '.join(SCORERS)}")
+        strict = scorer == WORD_FOR_WORD
+        if scorer == STATISTICAL:
+            from skill.simulator.statistical import load_nlu
+
+            resolver = load_nlu(locale, "statistical")
     paths = [path] if path else held_out_sets(locale)
     cases = [case for each in paths for case in load_cases(each, named=path is None)]
-    resolver = resolver or load_resolver(locale)
-    outcomes = tuple(Outcome(case, resolver.resolve(case.say, strict)) for case in cases)
+    understander: Understander = resolver or load_resolver(locale)
+    outcomes = tuple(Outcome(case, understander.resolve(case.say, strict)) for case in cases)
     return Score(locale, outcomes)
+
+
+def statistical_available() -> bool:
+    """scikit-learn is a dev dependency: without it the statistical score is left out, said so."""
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def scores(locale: str = "en-US", path: Path | None = None) -> dict[str, Score | None]:
+    """Every scorer's Score for a set (or every set of the locale); None where the statistical
+    scorer cannot run (scikit-learn missing)."""
+    result: dict[str, Score | None] = {}
+    for scorer in SCORERS:
+        if scorer == STATISTICAL and not statistical_available():
+            result[scorer] = None
+            continue
+        result[scorer] = score(locale, path, scorer=scorer)
+    return result
+
+
+def table(results: dict[str, Score | None]) -> str:
+    """One row per set, one column per scorer: intent and slots (intent alone in brackets)."""
+    first = next(s for s in results.values() if s is not None)
+    sources = list(dict.fromkeys(o.case.source for o in first.outcomes))
+    width = max(len(f"{first.locale} {s.rstrip(': ') or 'all'}") for s in sources) + 2
+    lines = [f"{'set':<{width}}" + "".join(f"{name:>20}" for name in results)]
+    rows = [*sources, None] if len(sources) > 1 else sources
+    for source in rows:
+        label = f"{first.locale} {source.rstrip(': ') if source else 'all sets'}"
+        cells = []
+        for result in results.values():
+            if result is None:
+                cells.append(f"{'(not run)':>20}")
+                continue
+            part = result if source is None else Score(
+                result.locale, tuple(o for o in result.outcomes if o.case.source == source))
+            cell = f"{part.full_accuracy:.1%} ({part.intent_accuracy:.1%})"
+            cells.append(f"{cell:>20}")
+        lines.append(f"{label:<{width}}" + "".join(cells))
+    return "\n".join(lines)
