@@ -46,6 +46,12 @@ def test_there_is_more_than_one_set():
     assert len(held_out_sets("en-US")) >= 2
 
 
+def test_there_is_an_emergency_set_of_at_least_80_statements():
+    sets = [p for p in FOCUSED if set_info(p).focus == "EmergencyIntent"
+            and set_info(p).locale == "en-US"]
+    assert sets and all(len(load_cases(p)) >= 80 for p in sets)
+
+
 @each(TEST_SETS)
 def test_a_set_is_scored_against_its_own_locale(test_set):
     assert test_set.name.startswith(set_info(test_set).locale)
