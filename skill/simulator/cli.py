@@ -5,7 +5,12 @@
     replay FILE|DIR [...]     run dialog scripts, a PASS/FAIL line per turn (exit 1 on a failure)
     record DIR [utterance...] save each turn's request and response as fixtures
     resolve "utterance" [...] only what Alexa would understand: intent and slots
-    accuracy                  score the model on tests/understanding/<locale>*.yaml
+    accuracy                  score the model on tests/understanding/<locale>*.yaml, three ways
+    export-annotations DIR    the held-out sets as NLU Evaluation Tool annotation sets (CSV)
+
+--nlu statistical (chat, ask, record, resolve) understands with a classifier trained only on the
+model's samples instead of the resolver: closer to how Alexa's NLU generalises (needs the dev
+extra's scikit-learn; the first run trains for about half a minute, then it is cached).
 
 The Alexa APIs the skill calls (Settings: time zone; Reminders) are served by a stand-in on
 127.0.0.1 for the run: --time-zone sets the device's zone, --grant reminders says yes when
@@ -60,6 +65,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--grant", action="append", default=[], metavar="PERMISSION",
                         help="say yes when Alexa asks for this permission (reminders); "
                              "may be repeated")
+    _nlu(parser)
+
+
+def _nlu(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--nlu", default="resolver", choices=("resolver", "statistical"),
+                        help="how typed words become an intent: the resolver (default, sample "
+                             "matching) or statistical (a classifier trained on the samples)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -86,13 +98,24 @@ def _parser() -> argparse.ArgumentParser:
     resolve = commands.add_parser("resolve", help="show the intent and slots only")
     resolve.add_argument("--locale", default="en-US")
     resolve.add_argument("--json", action="store_true", help="print the slots' JSON")
+    _nlu(resolve)
     resolve.add_argument("utterances", nargs="+", metavar="UTTERANCE")
     accuracy = commands.add_parser("accuracy", help="score the model's understanding")
-    accuracy.add_argument("--locale", default="en-US")
+    accuracy.add_argument("--locale", default=None,
+                          help="one locale's sets (default: every locale that has sets)")
     accuracy.add_argument("--file", type=Path, help="a test set other than tests/understanding/")
     accuracy.add_argument("--min", type=float, default=0.95,
-                          help="exit 1 below this intent accuracy (default 0.95)")
+                          help="exit 1 when a gated set's resolver intent accuracy is below "
+                               "this (default 0.95)")
+    accuracy.add_argument("--misses", default="resolver",
+                          choices=("word for word", "resolver", "statistical"),
+                          help="whose misses to list (default resolver)")
     accuracy.add_argument("-v", "--verbose", action="store_true", help="list every phrasing")
+    export = commands.add_parser("export-annotations",
+                                 help="write the held-out sets as NLU annotation sets (CSV)")
+    export.add_argument("directory", type=Path, metavar="DIR")
+    export.add_argument("--locale", default=None,
+                        help="one locale's sets (default: every locale that has sets)")
     return parser
 
 
@@ -129,7 +152,7 @@ def _simulator(args: argparse.Namespace, handler: Handler | None,
     time_zone = args.time_zone or local_time_zone()
     return Simulator(locale=args.locale, device=args.device, user_id=args.user,
                      handler=handler, moment=moment, time_zone=time_zone, grant=grant,
-                     consent=consent)
+                     consent=consent, nlu=getattr(args, "nlu", "resolver"))
 
 
 def _render(turn: Turn, args: argparse.Namespace, start: int = 0) -> str:
@@ -332,9 +355,9 @@ def record(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: 
 
 
 def resolve(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: TextIO) -> int:
-    from skill.simulator.resolver import load_resolver
+    from skill.simulator.statistical import load_nlu
 
-    resolver = load_resolver(args.locale)
+    resolver = load_nlu(args.locale, args.nlu)
     for utterance in args.utterances:
         resolved = resolver.resolve(utterance)
         invoked = " (names the skill)" if resolved.invoked else ""
@@ -346,14 +369,57 @@ def resolve(args: argparse.Namespace, handler: Handler | None, out: TextIO, err:
 
 def accuracy(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: TextIO
              ) -> int:
-    from skill.simulator.understanding import score
+    """Every held-out set scored three ways; exit 1 when a gated set's resolver score is low."""
+    from skill.simulator.understanding import (
+        RESOLVER,
+        SCORER_NOTES,
+        STATISTICAL,
+        UNDERSTANDING_DIR,
+        held_out_locales,
+        scores,
+        set_info,
+        table,
+    )
 
-    result = score(args.locale, args.file)
-    print(result.report(args.verbose), file=out)
-    strict = score(args.locale, args.file, strict=True).report().splitlines()
-    print("word for word (samples alone, no filler dropping or close matches):", file=out)
-    print("\n".join(line for line in strict if not line.startswith(("MISS", " "))), file=out)
-    return 0 if result.intent_accuracy >= args.min else 1
+    if args.file:
+        locales = [args.locale or set_info(args.file).locale]
+    else:
+        locales = [args.locale] if args.locale else held_out_locales()
+    failed = []
+    for locale in locales:
+        results = scores(locale, args.file)
+        missed = results.get(args.misses) or results[RESOLVER]
+        assert missed is not None and results[RESOLVER] is not None
+        print(missed.report(args.verbose), file=out)
+        for scorer, result in results.items():
+            print(f"{scorer}: {SCORER_NOTES[scorer]}", file=out)
+            if result is None:
+                print(f"  not run: {STATISTICAL} needs scikit-learn (the dev extra)", file=out)
+                continue
+            print("\n".join("  " + line for line in result.report().splitlines()
+                            if not line.startswith(("MISS", "ok  ", " "))), file=out)
+        print("intent and slots (intent alone) per set and scorer:", file=out)
+        print(table(results), file=out)
+        resolved = results[RESOLVER]
+        for source in dict.fromkeys(o.case.source for o in resolved.outcomes):
+            name = source.rstrip(": ") or args.file.name
+            gated = args.file is not None or set_info(UNDERSTANDING_DIR / name).gate
+            part = [o for o in resolved.outcomes if o.case.source == source]
+            if gated and sum(o.intent_ok for o in part) / len(part) < args.min:
+                failed.append(f"{locale} {name}")
+    if failed:
+        print(f"below {args.min:.0%} (resolver, intent): {', '.join(failed)}", file=err)
+    return 1 if failed else 0
+
+
+def export_annotations(args: argparse.Namespace, handler: Handler | None, out: TextIO,
+                       err: TextIO) -> int:
+    from skill.simulator.annotations import export
+
+    locales = [args.locale] if args.locale else None
+    for path in export(args.directory, locales):
+        print(f"wrote {path}", file=out)
+    return 0
 
 
 def _save(recorder: object | None, turn: Turn, out: TextIO) -> None:
@@ -387,5 +453,5 @@ def _save_history() -> None:
 
 COMMANDS: dict[str, Callable[..., int]] = {
     "chat": chat, "ask": ask, "replay": replay, "record": record, "resolve": resolve,
-    "accuracy": accuracy,
+    "accuracy": accuracy, "export-annotations": export_annotations,
 }

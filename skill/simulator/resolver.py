@@ -183,6 +183,7 @@ class Resolved:
     text: str = ""               # the words matched, after the launch phrase
     sample: str | None = None    # the sample utterance that matched; None for launch/fallback
     close: bool = False          # matched a sample closely rather than exactly
+    confidence: float | None = None  # a statistical NLU's probability for the intent
 
     @property
     def request_type(self) -> str:
@@ -221,6 +222,8 @@ class Resolved:
                 parts.append(f'{name}="{filled["value"]}"')
         if self.close:
             parts.append(f'(close to "{self.sample}")')
+        if self.confidence is not None:
+            parts.append(f"(confidence {self.confidence:.2f})")
         return " ".join(parts)
 
 
@@ -345,6 +348,29 @@ class Resolver:
                     resolved = with_connector
             return replace(resolved, invoked=True)
         return self._intent(heard, strict)
+
+    def heard(self, utterance: str) -> tuple[list[Word], bool, bool]:
+        """(the words after any launch phrase, the skill was named, it is a bare launch).
+
+        Shared with other ways of resolving (skill.simulator.statistical), so every one of them
+        takes "alexa, ask muscle twitch guide ..." apart the same way.
+        """
+        heard = words(utterance)
+        while heard and heard[0].form == "alexa":
+            heard = heard[1:]
+        invoked = self._invocation(heard)
+        if invoked is None:
+            return heard, False, False
+        rest, _ = invoked
+        return rest, True, not rest
+
+    def fill(self, intent: str, said: dict[str, list[Word]]) -> dict[str, dict[str, Any]]:
+        """Slot JSON for words heard per slot name, every other declared slot left empty, with
+        the same ER_SUCCESS_MATCH / ER_SUCCESS_NO_MATCH resolutions `resolve` gives."""
+        by_name = {slot.name: slot for slot in self.intents.get(intent, [])}
+        filled = {name: self._value(by_name[name], spoken)[0]
+                  for name, spoken in said.items() if name in by_name and spoken}
+        return self._slots(intent, filled)
 
     def fallback(self, text: str = "") -> Resolved:
         return Resolved(FALLBACK, self._slots(FALLBACK, {}), text=text)

@@ -152,13 +152,19 @@ class Simulator:
     `time_zone` is the device's (what the Settings API answers). `grant` lists permission scopes
     the person says yes to when Alexa asks; `consent` asks the person instead (the chat); with
     neither, the answer is no. The user starts with no permission, like a new Alexa user.
+    `nlu` is how typed words become an intent: "resolver" (sample matching) or "statistical"
+    (skill.simulator.statistical, a classifier trained on the samples).
     """
 
     def __init__(self, locale: str = "en-US", device: str = "echo-dot",
                  user_id: str | None = None, handler: Handler | None = None,
                  moment: datetime | None = None, time_zone: str = "UTC",
-                 grant: Iterable[str] = (), consent: ConsentPrompt | None = None) -> None:
+                 grant: Iterable[str] = (), consent: ConsentPrompt | None = None,
+                 nlu: str = "resolver") -> None:
+        from skill.simulator.statistical import load_nlu
+
         self.resolver = load_resolver(locale)
+        self.nlu = load_nlu(locale, nlu)  # the resolver, or the statistical stand-in
         self.conversation = Conversation(locale=locale, device=device,
                                          user_id=user_id or PLACEHOLDER_USER, moment=moment)
         self.conversation.envelope({"type": "LaunchRequest"})  # unknown device: fail now
@@ -210,7 +216,7 @@ class Simulator:
             turn.note = "Alexa closes the session"
             self._end(turn)
             return turn
-        resolved = self.resolver.resolve(said)
+        resolved = self.nlu.resolve(said)
         turn.resolved = resolved
         if resolved.invoked or not self.session_open:
             if not resolved.invoked:
