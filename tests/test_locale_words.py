@@ -6,8 +6,8 @@ synonyms, and the answers speak them; the US model and the US answers stay as wr
 from __future__ import annotations
 
 import pytest
-from skill.build.model import build_models, render
 
+from skill.build.model import build_models, render
 from skill.content import ContentError, get_content, load_content
 from skill.simulator.resolver import ER_MATCH, Resolver
 from skill.speech import Speaker
