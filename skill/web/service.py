@@ -41,6 +41,7 @@ from werkzeug.exceptions import HTTPException  # noqa: E402
 
 from skill.app import build_skill, last_resort_response  # noqa: E402
 from skill.config import Settings  # noqa: E402
+from skill.web.logsafe import SafeLogFilter, clean, guard, shown, summary  # noqa: E402
 from skill.web.verify import (  # noqa: E402
     AlexaRequestVerifier,
     RequestRejected,
@@ -49,7 +50,8 @@ from skill.web.verify import (  # noqa: E402
     validate_test_origin,
 )
 
-log = logging.getLogger("skill.web.service")   # the same name when run as __main__
+# The same name when run as __main__; every line escaped and bounded (skill/web/logsafe.py).
+log = guard(logging.getLogger("skill.web.service"))
 
 HEALTH_ROUTE = "/healthz"
 DEFAULT_BIND = "127.0.0.1:8080"
@@ -140,9 +142,11 @@ class VerifiedSkillAdapter(SkillAdapter):
         except VerificationException as error:
             return _reject(400, f"verification failed: {error}")
         except SerializationException as error:
-            return _reject(400, f"body is not an Alexa request envelope: {error}")
-        except Exception:
-            log.exception("the skill failed on a verified request; answering with an apology")
+            # The SDK's message quotes the raw value: escaped and cut short, like any value.
+            return _reject(400, f"body is not an Alexa request envelope: {clean(error, 200)}")
+        except Exception as error:
+            log.error("the skill failed on a verified request; answering with an apology: %s",
+                      summary(error))
             return jsonify(last_resort_response())
         return jsonify(answer)
 
@@ -150,13 +154,14 @@ class VerifiedSkillAdapter(SkillAdapter):
 def _http_error(error: HTTPException) -> tuple[Response, int]:
     """Routing errors (404, 405) as short JSON, never Werkzeug's HTML page."""
     code = error.code or 400
-    log.info("%s %s: %d %s", request.method, request.path, code, error.name)
+    log.info("%s %s: %d %s", shown(request.method, 20), shown(request.path), code, error.name)
     return jsonify(error=error.name.lower()), code
 
 
 def _unexpected_error(error: Exception) -> tuple[Response, int]:
     """The last net: the traceback goes to the log, never to the caller."""
-    log.error("unhandled error on %s %s", request.method, request.path, exc_info=error)
+    log.error("unhandled error on %s %s: %s", shown(request.method, 20), shown(request.path),
+              summary(error))
     return jsonify(error="internal error"), 500
 
 
@@ -239,6 +244,8 @@ def serve(argv: list[str] | None = None) -> int:
         settings = Settings.from_env()
         logging.basicConfig(level=settings.log_level,
                             format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
+        for handler in logging.getLogger().handlers:   # the skill's own loggers, too
+            handler.addFilter(SafeLogFilter())
         check_settings(settings)
         if settings.verify_signatures:
             load_trusted_roots(settings.trusted_roots)  # fail here, not in every worker

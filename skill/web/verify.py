@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from skill.web import certvalidator_standin
+from skill.web.logsafe import guard, shown
 
 certvalidator_standin.install()  # before the SDK's verifier module is imported, below
 
@@ -52,7 +53,7 @@ from cryptography.x509.verification import (  # noqa: E402
 if TYPE_CHECKING:
     from skill.config import Settings
 
-log = logging.getLogger(__name__)
+log = guard(logging.getLogger(__name__))
 
 CERT_URL_HEADER = "SignatureCertChainUrl"
 SIGNATURE_HEADER = "Signature-256"
@@ -80,12 +81,6 @@ class WrongSkill(RequestRejected):
     """A genuine request, but for another skill."""
 
     status = 403
-
-
-def shown(value: object, limit: int = 120) -> str:
-    """An untrusted value as it may appear in a log line: quoted, escaped, and short."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def validate_test_origin(origin: str) -> str:

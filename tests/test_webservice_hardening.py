@@ -1,0 +1,145 @@
+"""The web service under attack: each finding of the hardening review, reproduced from outside.
+
+Every test here talks to the app through its HTTP interface (Flask's test client) or to the real
+server on 127.0.0.1; certificate chains come from the private CA in tests/certs.py, served by a
+loopback stand-in for S3 when the fetch itself is under test.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any
+
+import pytest
+
+from skill.config import Settings
+from skill.simulator.envelope import DEFAULT_SKILL_ID, Conversation
+from skill.web.service import create_app
+from skill.web.verify import AlexaRequestVerifier
+from tests.certs import make_pki
+
+CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem"
+SETTINGS = Settings(skill_id=DEFAULT_SKILL_ID, state_path=None)
+FORGED = "\n2026-12-01 00:00:00,000 1 INFO skill.web.service: FORGED LOG LINE"
+LOG_LINE_LIMIT = 500   # "a few hundred characters"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+@pytest.fixture(scope="module")
+def pki():
+    return make_pki()
+
+
+@pytest.fixture(scope="module")
+def signer(pki):
+    return pki.signer()
+
+
+class Fetcher:
+    """Stands in for the HTTPS fetch of the chain: serves `chains[url]`, counts the calls."""
+
+    def __init__(self, chains: dict[str, bytes]) -> None:
+        self.chains = chains
+        self.calls: list[str] = []
+
+    def __call__(self, url: str) -> bytes:
+        self.calls.append(url)
+        if url not in self.chains:
+            from skill.web.verify import RequestRejected
+
+            raise RequestRejected(f"test fetcher has no chain at {url}")
+        return self.chains[url]
+
+
+@pytest.fixture
+def fetcher(signer):
+    return Fetcher({CERT_URL: signer.chain_pem()})
+
+
+def launch(**changes: Any) -> dict[str, Any]:
+    envelope = Conversation().launch()
+    envelope["request"].update(changes)
+    return envelope
+
+
+def post(client, envelope: dict[str, Any] | bytes, signer=None, *, cert_url: str = CERT_URL,
+         signature: str | None = None, **headers: str):
+    body = envelope if isinstance(envelope, bytes) else json.dumps(envelope).encode("utf-8")
+    sent = {"Content-Type": "application/json", "SignatureCertChainUrl": cert_url, **headers}
+    if signature is None and signer is not None:
+        signature = signer.sign(body)
+    if signature is not None:
+        sent["Signature-256"] = signature
+    return client.post("/", data=body, headers=sent)
+
+
+def service_lines(caplog) -> list[str]:
+    """Every line the web service and its verifier wrote, as a log file would hold them."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: "
+                                           "%(message)s"))
+    text = "\n".join(handler.format(record) for record in caplog.records
+                     if record.name.startswith("skill.web"))
+    return text.splitlines()
+
+
+def assert_log_is_safe(caplog) -> None:
+    lines = service_lines(caplog)
+    assert lines, "nothing was logged"
+    for line in lines:
+        assert not line.startswith(FORGED.strip()[:30]), f"a forged line: {line}"
+        assert not _CONTROL.search(line), line
+        assert len(line) <= LOG_LINE_LIMIT, f"a log line of {len(line)} characters"
+
+
+# --- 1. log forging -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("verification", ["on", "off"])
+def test_a_timestamp_carrying_a_log_line_cannot_forge_one(pki, fetcher, caplog, verification):
+    if verification == "on":
+        app = create_app(SETTINGS, verifier=AlexaRequestVerifier([pki.root.certificate],
+                                                                 fetch=fetcher))
+    else:
+        app = create_app(Settings(state_path=None, verify_signatures=False))
+    caplog.set_level(logging.INFO)
+    response = post(app.test_client(), launch(timestamp=FORGED), signature="AAAA")
+    assert response.status_code == 400
+    assert_log_is_safe(caplog)
+
+
+@pytest.mark.parametrize("verification", ["on", "off"])
+def test_a_120_kb_field_does_not_make_a_120_kb_log_line(pki, fetcher, caplog, verification):
+    if verification == "on":
+        app = create_app(SETTINGS, verifier=AlexaRequestVerifier([pki.root.certificate],
+                                                                 fetch=fetcher))
+    else:
+        app = create_app(Settings(state_path=None, verify_signatures=False))
+    caplog.set_level(logging.INFO)
+    response = post(app.test_client(), launch(timestamp="x" * 120_000), signature="AAAA")
+    assert response.status_code == 400
+    assert_log_is_safe(caplog)
+
+
+def test_a_signed_envelope_the_sdk_cannot_read_is_logged_escaped_and_short(pki, signer, fetcher,
+                                                                          caplog):
+    """Even a request whose signature holds: the SDK's error text carries the raw value."""
+    app = create_app(SETTINGS, verifier=AlexaRequestVerifier([pki.root.certificate],
+                                                             fetch=fetcher))
+    caplog.set_level(logging.INFO)
+    envelope = launch()
+    envelope["context"]["Viewport"] = {"shape": FORGED + "x" * 5000}
+    response = post(app.test_client(), envelope, signer)
+    assert response.status_code == 400
+    assert_log_is_safe(caplog)
+
+
+def test_a_path_carrying_a_log_line_cannot_forge_one(pki, fetcher, caplog):
+    app = create_app(SETTINGS, verifier=AlexaRequestVerifier([pki.root.certificate],
+                                                             fetch=fetcher))
+    caplog.set_level(logging.INFO)
+    response = app.test_client().post("/nowhere%0A2026-12-01%2000:00:00,000%201%20INFO%20"
+                                      "skill.web.service:%20FORGED%20LOG%20LINE" + "y" * 5000)
+    assert response.status_code == 404
+    assert_log_is_safe(caplog)
