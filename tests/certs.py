@@ -159,6 +159,7 @@ class Route:
     status: int = 200
     delay: float = 0.0                      # seconds before each 8 KiB piece of the body
     headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None                # sent as is instead of a response (a broken server)
 
 
 class CertificateServer:
@@ -176,6 +177,10 @@ class CertificateServer:
             def do_GET(self) -> None:
                 server.hits[self.path] = server.hits.get(self.path, 0) + 1
                 route = server.routes.get(self.path) or Route(b"not found", status=404)
+                if route.raw is not None:
+                    self.wfile.write(route.raw)
+                    self.close_connection = True
+                    return
                 self.send_response(route.status)
                 for name, value in route.headers.items():
                     self.send_header(name, value)

@@ -143,3 +143,86 @@ def test_a_path_carrying_a_log_line_cannot_forge_one(pki, fetcher, caplog):
                                       "skill.web.service:%20FORGED%20LOG%20LINE" + "y" * 5000)
     assert response.status_code == 404
     assert_log_is_safe(caplog)
+
+
+# --- 2. everything that costs nothing first, the fetch last --------------------------------------
+
+def verified_client(pki, fetcher, clock=None):
+    options = {"fetch": fetcher} if clock is None else {"fetch": fetcher, "clock": clock}
+    verifier = AlexaRequestVerifier([pki.root.certificate], **options)
+    return create_app(SETTINGS, verifier=verifier).test_client()
+
+
+def refused(response, caplog, status: int, reason: str) -> None:
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert set(response.get_json()) == {"error"}
+    lines = [record.getMessage() for record in caplog.records
+             if record.name == "skill.web.service" and record.levelno == logging.WARNING]
+    assert any(f"({status})" in line and reason in line for line in lines), lines
+
+
+@pytest.mark.parametrize("signature, reason", [
+    ("not base64!", "is not base64"),
+    ("AAAA", "not an RSA signature"),
+    ("A" * 5000, "not an RSA signature"),
+], ids=["not-base64", "too-short", "too-long"])
+def test_a_malformed_signature_is_refused_without_fetching_the_chain(pki, fetcher, caplog,
+                                                                     signature, reason):
+    response = post(verified_client(pki, fetcher), launch(), signature=signature)
+    refused(response, caplog, 400, reason)
+    assert fetcher.calls == []
+
+
+def test_a_stale_request_is_refused_without_fetching_the_chain(pki, signer, fetcher, caplog):
+    from datetime import UTC, datetime, timedelta
+
+    from skill.simulator.envelope import timestamp
+
+    envelope = launch(timestamp=timestamp(datetime.now(UTC) - timedelta(hours=1)))
+    refused(post(verified_client(pki, fetcher), envelope, signer), caplog, 400, "s old")
+    assert fetcher.calls == []
+
+
+def test_a_timestamp_that_is_not_a_date_is_refused_without_fetching_the_chain(pki, signer,
+                                                                              fetcher, caplog):
+    envelope = launch(timestamp="yesterday")
+    refused(post(verified_client(pki, fetcher), envelope, signer), caplog, 400,
+            "timestamp is not")
+    assert fetcher.calls == []
+
+
+@pytest.mark.parametrize("suffix", ["?n=1", "?", "#top", "?n=2#x"])
+def test_a_certificate_url_with_a_query_or_fragment_is_refused_without_a_fetch(
+        pki, signer, fetcher, caplog, suffix):
+    fetcher.chains[CERT_URL + suffix] = signer.chain_pem()
+    response = post(verified_client(pki, fetcher), launch(), signer, cert_url=CERT_URL + suffix)
+    refused(response, caplog, 400, "query or fragment")
+    assert fetcher.calls == []
+
+
+def test_spellings_of_one_certificate_url_share_one_fetch_and_one_cache_entry(pki, signer,
+                                                                              fetcher):
+    client = verified_client(pki, fetcher)
+    for spelling in (CERT_URL, "HTTPS://S3.AmazonAWS.com:443/echo.api/echo-api-cert-12.pem",
+                     "https://s3.amazonaws.com/echo.api/./%65cho-api-cert-12.pem",
+                     "https://s3.amazonaws.com/echo.api/x/../echo-api-cert-12.pem"):
+        assert post(client, launch(), signer, cert_url=spelling).status_code == 200, spelling
+    assert fetcher.calls == [CERT_URL]
+
+
+def test_a_chain_that_failed_is_not_fetched_again_for_a_while(pki, signer, caplog):
+    from datetime import UTC, datetime, timedelta
+
+    empty = Fetcher({})
+    now = [datetime.now(UTC)]
+    client = verified_client(pki, empty, clock=lambda: now[0])
+    from skill.simulator.envelope import timestamp
+
+    for _ in range(3):
+        envelope = launch(timestamp=timestamp(now[0]))
+        refused(post(client, envelope, signer), caplog, 400, "test fetcher has no chain")
+    assert empty.calls == [CERT_URL]
+    now[0] += timedelta(seconds=60)
+    post(client, launch(timestamp=timestamp(now[0])), signer)
+    assert empty.calls == [CERT_URL, CERT_URL]
+

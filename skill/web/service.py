@@ -94,21 +94,28 @@ def _reject(status: int, reason: str) -> tuple[Response, int]:
 
 
 class VerifiedSkillAdapter(SkillAdapter):
-    """flask-ask-sdk's SkillAdapter, with the body checked first and every failure answered.
+    """flask-ask-sdk's SkillAdapter, with the request proven genuine before the SDK sees it.
 
     The stock `dispatch_request` decodes the body without a size limit, lets a non-JSON body
-    become a 500, and turns any verification error into the same 400. This one caps and parses
-    the body, keeps 403 for another skill's request, logs each reason in one line, and answers an
-    unexpected failure inside the skill with the same spoken apology as the Lambda entry.
+    become a 500, deserialises the body before any verifier runs (so an unsigned request's
+    values reach the SDK's error messages), and turns any verification error into the same
+    400. This one caps and parses the body, then verifies the signature on the raw bytes
+    (`AlexaRequestVerifier.verify_request`, cheapest checks first), and only then lets the SDK
+    deserialise and dispatch; it keeps 403 for another skill's request, logs each reason in one
+    line, and answers an unexpected failure inside the skill with the same spoken apology as
+    the Lambda entry.
     """
 
-    def __init__(self, skill: CustomSkill, skill_id: str, verifiers: list[AbstractVerifier],
-                 app: Flask, max_body_bytes: int) -> None:
+    def __init__(self, skill: CustomSkill, skill_id: str,
+                 request_verifier: AlexaRequestVerifier | None,
+                 verifiers: list[AbstractVerifier], app: Flask, max_body_bytes: int) -> None:
         self._max_body_bytes = max_body_bytes
+        self.request_verifier = request_verifier
         super().__init__(skill=skill, skill_id=skill_id, verifiers=verifiers, app=app)
 
-    def read_body(self) -> str:
-        """The raw body as text, if it is small enough, UTF-8, and a JSON request envelope."""
+    def read_body(self) -> tuple[bytes, str, dict[str, Any]]:
+        """The raw body, as bytes and text, and its JSON document, if it is small enough, UTF-8,
+        and a JSON request envelope."""
         limit = self._max_body_bytes
         length = request.content_length
         if length is not None and length > limit:
@@ -130,13 +137,16 @@ class VerifiedSkillAdapter(SkillAdapter):
             raise RequestRejected("body is JSON nested too deeply") from None
         if not isinstance(document, dict) or not isinstance(document.get("request"), dict):
             raise RequestRejected("body is not an Alexa request envelope (no request object)")
-        return text
+        return raw, text, document
 
     def dispatch_request(self) -> Any:
         try:
-            body = self.read_body()
+            raw, text, document = self.read_body()
+            if self.request_verifier is not None:
+                self.request_verifier.verify_request(request.headers, raw,
+                                                     document["request"].get("timestamp"))
             answer = self._webservice_handler.verify_request_and_dispatch(
-                http_request_headers=request.headers, http_request_body=body)
+                http_request_headers=request.headers, http_request_body=text)
         except RequestRejected as error:
             return _reject(error.status, str(error))
         except VerificationException as error:
@@ -166,7 +176,7 @@ def _unexpected_error(error: Exception) -> tuple[Response, int]:
 
 
 def create_app(settings: Settings | None = None, *, skill: CustomSkill | None = None,
-               verifier: AbstractVerifier | None = None) -> Flask:
+               verifier: AlexaRequestVerifier | None = None) -> Flask:
     """The Flask app serving the skill at `settings.route` and a health check at /healthz.
 
     `skill` defaults to `build_skill(settings)`, the Lambda entry's skill. `verifier` replaces
@@ -180,7 +190,7 @@ def create_app(settings: Settings | None = None, *, skill: CustomSkill | None = 
     if verifier is None:
         log.warning("REQUEST VERIFICATION IS OFF (VERIFY_SIGNATURES=false): anyone who can reach "
                     "this server can talk to the skill; never expose it to Alexa like this")
-    verifiers: list[AbstractVerifier] = [verifier] if verifier is not None else []
+    verifiers: list[AbstractVerifier] = []    # run by the SDK, after the signature is proven
     if settings.skill_id:
         verifiers.append(SkillIdVerifier(settings.skill_id))
 
@@ -192,8 +202,8 @@ def create_app(settings: Settings | None = None, *, skill: CustomSkill | None = 
     app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
     app.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
     adapter = VerifiedSkillAdapter(skill or build_skill(settings),
-                                   settings.skill_id or "muscle-twitch-guide", verifiers, app,
-                                   settings.max_body_bytes)
+                                   settings.skill_id or "muscle-twitch-guide", verifier,
+                                   verifiers, app, settings.max_body_bytes)
     app.add_url_rule(settings.route, endpoint="skill", view_func=adapter.dispatch_request,
                      methods=["POST"])
     app.add_url_rule(HEALTH_ROUTE, endpoint="healthz", view_func=lambda: jsonify(status="ok"),

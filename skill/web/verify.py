@@ -66,6 +66,10 @@ TIMESTAMP_TOLERANCE = timedelta(seconds=150)
 FETCH_TIMEOUT_SECONDS = 2.0         # Alexa waits 8 s for the whole answer
 FETCH_MAX_BYTES = 64 * 1024         # Amazon's chain is about 6 KB
 CACHE_LIMIT = 16                    # distinct chain URLs kept; Amazon uses one at a time
+FAILURE_SECONDS = 15.0              # a chain URL that failed is refused, unfetched, this long
+URL_MAX_CHARS = 2048                # the header values are short; anything longer is refused
+SIGNATURE_BYTES = (256, 1024)       # an RSA signature is as long as the key: 2048 to 8192 bits
+TIMESTAMP_MAX_CHARS = 40            # "2026-12-01T22:47:21.123456+00:00" is 32
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _PEM_CERT = re.compile(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.DOTALL)
@@ -102,11 +106,21 @@ def validate_cert_url(url: object, *, test_origin: str | None = None) -> str:
 
     https (any case), host s3.amazonaws.com (any case), port 443 if one is given, and a path
     that still starts with /echo.api/ (case-sensitive) once `..` and percent-escapes are
-    resolved. `test_origin` (tests only) lets a loopback origin stand in for scheme, host and
-    port; the path rule still applies.
+    resolved; no query, no fragment, no user info. The result is the one spelling of that URL
+    (lower-case scheme and host, no :443, the path resolved and re-escaped): the cache key and
+    the URL fetched, so `?n=1`, `:443` or `%65` variants neither bypass nor evict the cache.
+    `test_origin` (tests only) lets a loopback origin stand in for scheme, host and port; the
+    path rule still applies.
     """
     if not isinstance(url, str) or not url:
         raise RequestRejected("certificate URL is empty")
+    if len(url) > URL_MAX_CHARS:
+        raise RequestRejected(f"certificate URL is {len(url)} characters long (limit "
+                              f"{URL_MAX_CHARS})")
+    if not url.isascii() or not url.isprintable() or " " in url:
+        raise RequestRejected(f"certificate URL {shown(url)} has characters a URL cannot have")
+    if "?" in url or "#" in url:
+        raise RequestRejected(f"certificate URL {shown(url)} has a query or fragment")
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -115,18 +129,51 @@ def validate_cert_url(url: object, *, test_origin: str | None = None) -> str:
     if parts.username is not None or parts.password is not None:
         raise RequestRejected(f"certificate URL {shown(url)} carries user info")
     origin = f"{parts.scheme}://{parts.netloc}".lower()
-    if test_origin is None or origin != test_origin:
+    if test_origin is not None and origin == test_origin:
+        netloc = parts.netloc.lower()
+    else:
         if parts.scheme.lower() != CERT_URL_SCHEME:
             raise RequestRejected(f"certificate URL {shown(url)} is not https")
         if (parts.hostname or "").lower() != CERT_URL_HOST:
             raise RequestRejected(f"certificate URL {shown(url)} is not on {CERT_URL_HOST}")
         if port is not None and port != CERT_URL_PORT:
             raise RequestRejected(f"certificate URL {shown(url)} uses port {port}, not 443")
+        netloc = CERT_URL_HOST
     path = posixpath.normpath(unquote(parts.path)) if parts.path else ""
     if not path.startswith(CERT_URL_PATH_PREFIX):
         raise RequestRejected(f"certificate URL {shown(url)} path is not under "
                               f"{CERT_URL_PATH_PREFIX}")
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), quote(path), parts.query, ""))
+    return urlunsplit((parts.scheme.lower(), netloc, quote(path), "", ""))
+
+
+def decode_signature(value: object) -> bytes:
+    """The Signature-256 header as bytes: strict base64, and the length of an RSA signature."""
+    if not isinstance(value, str) or len(value) > URL_MAX_CHARS:
+        raise RequestRejected(f"{SIGNATURE_HEADER} is not an RSA signature (too long)")
+    try:
+        decoded = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise RequestRejected(f"{SIGNATURE_HEADER} is not base64") from None
+    shortest, longest = SIGNATURE_BYTES
+    if not shortest <= len(decoded) <= longest:
+        raise RequestRejected(f"{SIGNATURE_HEADER} is {len(decoded)} bytes, not an RSA signature "
+                              f"({shortest} to {longest} bytes)")
+    return decoded
+
+
+def parse_timestamp(stamp: object) -> datetime:
+    """The request's timestamp, from the raw JSON string (or the SDK's datetime); a timestamp
+    without a zone is read as UTC, as Alexa means it."""
+    if isinstance(stamp, str):
+        if len(stamp) > TIMESTAMP_MAX_CHARS:
+            raise RequestRejected(f"timestamp is not an ISO 8601 date ({len(stamp)} characters)")
+        try:
+            stamp = datetime.fromisoformat(stamp)
+        except ValueError:
+            raise RequestRejected(f"timestamp is not an ISO 8601 date: {shown(stamp)}") from None
+    if not isinstance(stamp, datetime):
+        raise RequestRejected("request has no timestamp")
+    return _utc(stamp)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -209,15 +256,25 @@ def _utc(moment: datetime) -> datetime:
 
 class _ChainCache:
     """Verified signing keys by chain URL, each kept until the first certificate in its chain
-    expires. Shared by a worker's threads, hence the lock."""
+    expires, and chain URLs that failed, each refused for FAILURE_SECONDS without a fetch.
+    Shared by a worker's threads, hence the lock; one fetch at a time per URL (`flight`)."""
 
     def __init__(self, limit: int = CACHE_LIMIT) -> None:
         self._limit = limit
         self._lock = threading.Lock()
         self._entries: dict[str, tuple[rsa.RSAPublicKey, datetime]] = {}
+        self._failures: dict[str, tuple[str, datetime]] = {}
+        self._flights: dict[str, threading.Lock] = {}
 
     def get(self, url: str, now: datetime) -> rsa.RSAPublicKey | None:
+        """The cached key; None if there is none; RequestRejected if the URL failed lately."""
         with self._lock:
+            failure = self._failures.get(url)
+            if failure is not None:
+                if now < failure[1]:
+                    raise RequestRejected(f"{failure[0]} (a recent failure, not retried until "
+                                          f"{failure[1]:%H:%M:%S})")
+                del self._failures[url]
             entry = self._entries.get(url)
             if entry is None:
                 return None
@@ -228,10 +285,27 @@ class _ChainCache:
 
     def put(self, url: str, key: rsa.RSAPublicKey, expires: datetime) -> None:
         with self._lock:
-            if url not in self._entries and len(self._entries) >= self._limit:
-                soonest = min(self._entries, key=lambda known: self._entries[known][1])
-                del self._entries[soonest]
+            self._failures.pop(url, None)
+            self._bounded(self._entries, url)
             self._entries[url] = (key, expires)
+
+    def fail(self, url: str, reason: str, until: datetime) -> None:
+        with self._lock:
+            self._entries.pop(url, None)
+            self._bounded(self._failures, url)
+            self._failures[url] = (reason, until)
+
+    def _bounded(self, table: dict[str, Any], url: str) -> None:
+        if url not in table and len(table) >= self._limit:
+            del table[min(table, key=lambda known: table[known][1])]
+
+    def flight(self, url: str) -> threading.Lock:
+        """The lock held while `url` is fetched, so concurrent requests wait for one fetch."""
+        with self._lock:
+            if len(self._flights) > 4 * self._limit:
+                self._flights = {known: lock for known, lock in self._flights.items()
+                                 if lock.locked()}
+            return self._flights.setdefault(url, threading.Lock())
 
 
 class AlexaRequestVerifier(AbstractVerifier):
@@ -266,10 +340,20 @@ class AlexaRequestVerifier(AbstractVerifier):
 
     def verify(self, headers: Mapping[str, Any], serialized_request_env: str,
                deserialized_request_env: RequestEnvelope) -> None:
-        """Raise RequestRejected unless the request is signed by Alexa, now.
+        """flask-ask-sdk's verifier interface: `verify_request` on the SDK's envelope."""
+        body = (serialized_request_env.encode("utf-8")
+                if isinstance(serialized_request_env, str) else bytes(serialized_request_env))
+        stamp = getattr(getattr(deserialized_request_env, "request", None), "timestamp", None)
+        self.verify_request(headers, body, stamp)
 
-        `serialized_request_env` is the body exactly as received, decoded as strict UTF-8 by the
-        web service, so encoding it again gives back the very bytes Alexa signed.
+    def verify_request(self, headers: Mapping[str, Any], body: bytes, timestamp: object) -> None:
+        """Raise RequestRejected unless `body` is signed by Alexa, now.
+
+        Everything that costs nothing comes first: both headers present and well formed, the
+        signature decoded, the timestamp within 150 s, the certificate URL within Amazon's
+        rules. Only then the chain: from the cache, or fetched and validated. `body` is the
+        bytes exactly as received; `timestamp` the request's, as a string from the raw JSON (or
+        a datetime).
         """
         cert_url = _header(headers, CERT_URL_HEADER)
         signature = _header(headers, SIGNATURE_HEADER)
@@ -277,26 +361,36 @@ class AlexaRequestVerifier(AbstractVerifier):
             raise RequestRejected(f"missing {CERT_URL_HEADER} header")
         if not signature:
             raise RequestRejected(f"missing {SIGNATURE_HEADER} header")
+        decoded = decode_signature(signature)
         now = _utc(self._clock())
-        key = self.signing_key(cert_url, now)
-        try:
-            decoded = base64.b64decode(signature, validate=True)
-        except (binascii.Error, ValueError):
-            raise RequestRejected(f"{SIGNATURE_HEADER} is not base64") from None
-        body = (serialized_request_env.encode("utf-8")
-                if isinstance(serialized_request_env, str) else bytes(serialized_request_env))
+        self.check_timestamp(timestamp, now)
+        url = validate_cert_url(cert_url, test_origin=self._test_origin)
+        key = self.signing_key(url, now)
         try:
             key.verify(decoded, body, padding.PKCS1v15(), hashes.SHA256())
         except InvalidSignature:
             raise RequestRejected("signature does not match the body") from None
-        self.check_timestamp(deserialized_request_env, now)
 
-    def signing_key(self, cert_url: str, now: datetime) -> rsa.RSAPublicKey:
-        """The public key of a verified signing certificate, from the cache when it is there."""
-        url = validate_cert_url(cert_url, test_origin=self._test_origin)
+    def signing_key(self, url: str, now: datetime) -> rsa.RSAPublicKey:
+        """The public key of the verified signing certificate at `url` (a URL that passed
+        `validate_cert_url`), from the cache when it is there; one fetch at a time per URL."""
         key = self._cache.get(url, now)
         if key is not None:
             return key
+        with self._cache.flight(url):
+            key = self._cache.get(url, now)   # fetched by another thread meanwhile
+            if key is not None:
+                return key
+            try:
+                key, expires = self._load_key(url, now)
+            except RequestRejected as error:
+                self._cache.fail(url, str(error), now + timedelta(seconds=FAILURE_SECONDS))
+                raise
+            self._cache.put(url, key, expires)
+            return key
+
+    def _load_key(self, url: str, now: datetime) -> tuple[rsa.RSAPublicKey, datetime]:
+        """Fetch the chain at `url` and validate it: the leaf's key and when the chain expires."""
         chain = self._fetch(url)
         try:
             certificates = x509.load_pem_x509_certificates(chain)
@@ -314,15 +408,13 @@ class AlexaRequestVerifier(AbstractVerifier):
         key = leaf.public_key()
         if not isinstance(key, rsa.RSAPublicKey):
             raise RequestRejected(f"signing certificate at {shown(url)} has no RSA key")
-        self._cache.put(url, key, min(cert.not_valid_after_utc for cert in path))
-        return key
+        return key, min(cert.not_valid_after_utc for cert in path)
 
-    def check_timestamp(self, envelope: RequestEnvelope, now: datetime) -> None:
-        """Within 150 s either way; a timestamp without a zone is read as UTC, as Alexa means."""
-        stamp = getattr(getattr(envelope, "request", None), "timestamp", None)
-        if not isinstance(stamp, datetime):
-            raise RequestRejected("request has no timestamp")
-        age = now - _utc(stamp)
+    def check_timestamp(self, stamp: object, now: datetime) -> None:
+        """Within 150 s either way (`stamp`: the raw string, a datetime, or an SDK envelope)."""
+        if isinstance(stamp, RequestEnvelope):
+            stamp = getattr(stamp.request, "timestamp", None)
+        age = now - parse_timestamp(stamp)
         limit = self._tolerance.total_seconds()
         if age > self._tolerance:
             raise RequestRejected(f"timestamp is {age.total_seconds():.0f} s old "
