@@ -226,3 +226,28 @@ def test_a_chain_that_failed_is_not_fetched_again_for_a_while(pki, signer, caplo
     post(client, launch(timestamp=timestamp(now[0])), signer)
     assert empty.calls == [CERT_URL, CERT_URL]
 
+
+# --- 4. a failure in verification is never a 200 --------------------------------------------------
+
+def test_a_chain_server_answering_a_bad_status_line_is_refused_not_apologised_for(pki, signer,
+                                                                                 caplog):
+    from tests.certs import CertificateServer, Route
+
+    with CertificateServer() as server:
+        server.routes["/echo.api/cert.pem"] = Route(b"", raw=b"NOT HTTP AT ALL\r\n\r\n")
+        verifier = AlexaRequestVerifier([pki.root.certificate], test_cert_origin=server.origin)
+        client = create_app(SETTINGS, verifier=verifier).test_client()
+        response = post(client, launch(), signer, cert_url=server.url("/echo.api/cert.pem"))
+    refused(response, caplog, 400, "certificate chain")
+    assert not any("the skill failed" in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.parametrize("error", [KeyError("boom"), TypeError("boom"), RuntimeError("boom"),
+                                   RecursionError()])
+def test_any_error_before_the_signature_is_proven_is_a_400(pki, signer, caplog, error):
+    def broken(url: str) -> bytes:
+        raise error
+
+    response = post(verified_client(pki, broken), launch(), signer)
+    refused(response, caplog, 400, "verification failed")
+    assert not any("the skill failed" in record.getMessage() for record in caplog.records)

@@ -140,17 +140,28 @@ class VerifiedSkillAdapter(SkillAdapter):
         return raw, text, document
 
     def dispatch_request(self) -> Any:
+        """Verify, then dispatch: two phases that fail separately.
+
+        Until the signature is proven, any failure whatever its type (a chain server that
+        answers a bad status line, a bug in a verifier) is a refusal, 4xx, logged as such; only
+        a request proven genuine can reach the skill, and only its failures get the apology.
+        """
         try:
             raw, text, document = self.read_body()
             if self.request_verifier is not None:
                 self.request_verifier.verify_request(request.headers, raw,
                                                      document["request"].get("timestamp"))
-            answer = self._webservice_handler.verify_request_and_dispatch(
-                http_request_headers=request.headers, http_request_body=text)
         except RequestRejected as error:
             return _reject(error.status, str(error))
+        except Exception as error:
+            return _reject(400, f"verification failed: {summary(error)}")
+        try:
+            answer = self._webservice_handler.verify_request_and_dispatch(
+                http_request_headers=request.headers, http_request_body=text)
+        except RequestRejected as error:          # the skill id, checked on the SDK's envelope
+            return _reject(error.status, str(error))
         except VerificationException as error:
-            return _reject(400, f"verification failed: {error}")
+            return _reject(400, f"verification failed: {clean(error, 200)}")
         except SerializationException as error:
             # The SDK's message quotes the raw value: escaped and cut short, like any value.
             return _reject(400, f"body is not an Alexa request envelope: {clean(error, 200)}")

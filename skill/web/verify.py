@@ -210,9 +210,9 @@ def fetch_certificate_chain(url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS,
         raise
     except urllib.error.HTTPError as error:   # redirects land here too: they are not followed
         raise RequestRejected(f"certificate URL {shown(url)} answered {error.code}") from None
-    except (urllib.error.URLError, OSError, ValueError) as error:
+    except Exception as error:   # a bad status line, a TLS error, a reset: all a refusal
         raise RequestRejected(f"could not fetch the certificate chain from {shown(url)}: "
-                              f"{shown(error)}") from None
+                              f"{type(error).__name__}: {shown(str(error))}") from None
     return b"".join(chunks)
 
 
