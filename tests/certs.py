@@ -160,6 +160,7 @@ class Route:
     delay: float = 0.0                      # seconds before each 8 KiB piece of the body
     headers: dict[str, str] = field(default_factory=dict)
     raw: bytes | None = None                # sent as is instead of a response (a broken server)
+    trickle: float = 0.0                    # seconds between single bytes (a slow server)
 
 
 class CertificateServer:
@@ -187,9 +188,11 @@ class CertificateServer:
                 self.send_header("Content-Length", str(len(route.body)))
                 self.end_headers()
                 try:
-                    for start in range(0, len(route.body), 8192):
-                        time.sleep(route.delay)
-                        self.wfile.write(route.body[start:start + 8192])
+                    step = 1 if route.trickle else 8192
+                    for start in range(0, len(route.body), step):
+                        time.sleep(route.trickle or route.delay)
+                        self.wfile.write(route.body[start:start + step])
+                        self.wfile.flush()
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 

@@ -251,3 +251,51 @@ def test_any_error_before_the_signature_is_proven_is_a_400(pki, signer, caplog, 
     response = post(verified_client(pki, broken), launch(), signer)
     refused(response, caplog, 400, "verification failed")
     assert not any("the skill failed" in record.getMessage() for record in caplog.records)
+
+
+# --- 3. deadlines that hold ----------------------------------------------------------------------
+
+def test_a_chain_trickled_a_byte_at_a_time_is_cut_off_at_the_deadline():
+    import time
+
+    from skill.web.verify import RequestRejected, fetch_certificate_chain
+    from tests.certs import CertificateServer, Route
+
+    with CertificateServer() as server:
+        server.routes["/echo.api/cert.pem"] = Route(b"-----BEGIN CERTIFICATE-----",
+                                                    trickle=0.25)
+        began = time.monotonic()
+        with pytest.raises(RequestRejected, match="took longer than 1 s"):
+            fetch_certificate_chain(server.url("/echo.api/cert.pem"), timeout=1.0)
+        took = time.monotonic() - began
+    assert took < 1.5, f"the fetch held the caller for {took:.1f} s"
+
+
+def test_a_slow_chain_is_a_400_within_the_fetch_deadline(pki, signer, caplog):
+    import time
+
+    from skill.web.verify import FETCH_TIMEOUT_SECONDS
+    from tests.certs import CertificateServer, Route
+
+    with CertificateServer() as server:
+        # 27 bytes, one every 0.25 s: 6.75 s in all, far past the 2 s deadline
+        server.routes["/echo.api/cert.pem"] = Route(b"-----BEGIN CERTIFICATE-----",
+                                                    trickle=0.25)
+        verifier = AlexaRequestVerifier([pki.root.certificate], test_cert_origin=server.origin)
+        client = create_app(SETTINGS, verifier=verifier).test_client()
+        began = time.monotonic()
+        response = post(client, launch(), signer, cert_url=server.url("/echo.api/cert.pem"))
+        took = time.monotonic() - began
+    refused(response, caplog, 400, "took longer than")
+    assert took < FETCH_TIMEOUT_SECONDS + 0.5, f"the request took {took:.1f} s"
+
+
+def test_a_chain_without_a_length_is_cut_off_at_the_size_cap():
+    from skill.web.verify import RequestRejected, fetch_certificate_chain
+    from tests.certs import CertificateServer, Route
+
+    endless = b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n" + b"x" * 200_000
+    with CertificateServer() as server:
+        server.routes["/echo.api/cert.pem"] = Route(b"", raw=endless)
+        with pytest.raises(RequestRejected, match="larger than 65536 bytes"):
+            fetch_certificate_chain(server.url("/echo.api/cert.pem"), timeout=2.0)

@@ -183,21 +183,68 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+class FetchesBusy(RequestRejected):
+    """Every fetch slot is taken: a refusal of this request, not a verdict on its URL."""
+
+
+# Chain fetches in flight per worker process, counting any still winding down after their
+# deadline: Amazon's one chain is fetched about once a day, so a handful is plenty.
+FETCHES_AT_ONCE = 4
+_FETCH_SLOTS = threading.BoundedSemaphore(FETCHES_AT_ONCE)
+
+
 def fetch_certificate_chain(url: str, *, timeout: float = FETCH_TIMEOUT_SECONDS,
                             max_bytes: int = FETCH_MAX_BYTES) -> bytes:
-    """GET the PEM chain: no redirects, a time limit for the whole read, and a size cap."""
+    """GET the PEM chain: no redirects, a size cap, and a wall-clock deadline on the whole fetch.
+
+    The download runs in a helper thread and the caller waits at most `timeout` for it, so
+    nothing the server does (trickling a byte every 0.25 s, a name that resolves slowly, a TLS
+    handshake that stalls) holds the request longer. The helper stops at its next read after
+    the deadline; at most FETCHES_AT_ONCE run at a time per process.
+    """
+    if not _FETCH_SLOTS.acquire(blocking=False):
+        raise FetchesBusy(f"{FETCHES_AT_ONCE} certificate chain fetches already in progress")
+    deadline = time.monotonic() + timeout
+    outcome: dict[str, Any] = {}
+
+    def download() -> None:
+        try:
+            outcome["chain"] = _download(url, timeout, max_bytes, deadline)
+        except BaseException as error:   # handed to the caller, whatever it is
+            outcome["error"] = error
+        finally:
+            _FETCH_SLOTS.release()
+
+    helper = threading.Thread(target=download, name="chain-fetch", daemon=True)
+    helper.start()
+    helper.join(max(0.0, deadline - time.monotonic()))
+    if helper.is_alive() or not outcome:
+        raise RequestRejected(f"certificate chain at {shown(url)} took longer than "
+                              f"{timeout:g} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["chain"]
+
+
+def _download(url: str, timeout: float, max_bytes: int, deadline: float) -> bytes:
+    """The fetch itself, in the helper thread: every failure becomes a RequestRejected."""
     handlers: list[urllib.request.BaseHandler] = [_NoRedirect()]
     if urlsplit(url).hostname in _LOOPBACK:
         handlers.append(urllib.request.ProxyHandler({}))  # a proxy must not see test traffic
     opener = urllib.request.build_opener(*handlers)
-    deadline = time.monotonic() + timeout
     chunks: list[bytes] = []
     size = 0
     try:
         with opener.open(url, timeout=timeout) as response:
             if response.status != 200:
                 raise RequestRejected(f"certificate URL {shown(url)} answered {response.status}")
-            while chunk := response.read(8192):
+            length = response.headers.get("Content-Length", "")
+            if length.isdigit() and int(length) > max_bytes:
+                raise RequestRejected(f"certificate chain at {shown(url)} is larger than "
+                                      f"{max_bytes} bytes")
+            # read1 returns whatever one read brings, so the deadline is checked after every
+            # piece, however small the pieces; read(n) would wait for all n bytes.
+            while chunk := response.read1(8192):
                 size += len(chunk)
                 if size > max_bytes:
                     raise RequestRejected(f"certificate chain at {shown(url)} is larger than "
@@ -383,6 +430,8 @@ class AlexaRequestVerifier(AbstractVerifier):
                 return key
             try:
                 key, expires = self._load_key(url, now)
+            except FetchesBusy:
+                raise
             except RequestRejected as error:
                 self._cache.fail(url, str(error), now + timedelta(seconds=FAILURE_SECONDS))
                 raise
