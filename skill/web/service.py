@@ -41,6 +41,7 @@ from werkzeug.exceptions import HTTPException  # noqa: E402
 
 from skill.app import build_skill, last_resort_response  # noqa: E402
 from skill.config import Settings  # noqa: E402
+from skill.web.deadlines import BodyDeadlines  # noqa: E402
 from skill.web.logsafe import SafeLogFilter, clean, guard, shown, summary  # noqa: E402
 from skill.web.verify import (  # noqa: E402
     AlexaRequestVerifier,
@@ -56,7 +57,17 @@ log = guard(logging.getLogger("skill.web.service"))
 HEALTH_ROUTE = "/healthz"
 DEFAULT_BIND = "127.0.0.1:8080"
 DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 8           # per worker: a slow client holds one thread, never the worker
 WORKER_TIMEOUT_SECONDS = 10   # Alexa gives up after 8 s; a stuck worker is replaced after 10
+BODY_READ_SECONDS = 5.0       # Alexa sends its few KB at once; a body still coming is a 408
+_STATUS_WORDS = {403: "forbidden", 408: "request timeout"}
+_BODY_DEADLINES = BodyDeadlines()
+
+
+class BodyTooSlow(RequestRejected):
+    """The body did not arrive within BODY_READ_SECONDS."""
+
+    status = 408
 
 
 class ConfigurationError(ValueError):
@@ -90,7 +101,10 @@ def check_settings(settings: Settings) -> None:
 def _reject(status: int, reason: str) -> tuple[Response, int]:
     """One log line with the reason; the caller learns only that it was refused."""
     log.warning("rejected request (%d): %s", status, reason)
-    return jsonify(error="forbidden" if status == 403 else "bad request"), status
+    response = jsonify(error=_STATUS_WORDS.get(status, "bad request"))
+    if status == 408:
+        response.headers["Connection"] = "close"   # the rest of that body is never read
+    return response, status
 
 
 class VerifiedSkillAdapter(SkillAdapter):
@@ -120,7 +134,7 @@ class VerifiedSkillAdapter(SkillAdapter):
         length = request.content_length
         if length is not None and length > limit:
             raise RequestRejected(f"body of {length} bytes is over the {limit}-byte limit")
-        raw = request.stream.read(limit + 1)
+        raw = self._read_in_time(limit + 1)
         if len(raw) > limit:
             raise RequestRejected(f"body is over the {limit}-byte limit")
         if not raw:
@@ -138,6 +152,32 @@ class VerifiedSkillAdapter(SkillAdapter):
         if not isinstance(document, dict) or not isinstance(document.get("request"), dict):
             raise RequestRejected("body is not an Alexa request envelope (no request object)")
         return raw, text, document
+
+    @staticmethod
+    def _read_in_time(size: int) -> bytes:
+        """Up to `size` bytes of body, within BODY_READ_SECONDS of wall-clock time.
+
+        Under gunicorn the socket is in the WSGI environ (`gunicorn.socket`); a deadline on it
+        (skill/web/deadlines.py) ends a read that a slow client drags out. Without one (Flask's
+        test client) the body is already in memory.
+        """
+        sock = request.environ.get("gunicorn.socket")
+        token = _BODY_DEADLINES.arm(sock, BODY_READ_SECONDS) if sock is not None else None
+        try:
+            raw = request.stream.read(size)
+        except Exception as error:
+            if token is not None and _BODY_DEADLINES.disarm(token):
+                token = None
+                raise BodyTooSlow(f"body not received within {BODY_READ_SECONDS:g} s") from None
+            raise RequestRejected(f"body could not be read: {summary(error)}") from None
+        finally:
+            late = token is not None and _BODY_DEADLINES.disarm(token)
+        length = request.content_length
+        if late and (length is None or len(raw) < min(length, size)):
+            raise BodyTooSlow(f"body not received within {BODY_READ_SECONDS:g} s")
+        if length is not None and len(raw) < min(length, size):
+            raise RequestRejected(f"body ended after {len(raw)} of {length} bytes")
+        return raw
 
     def dispatch_request(self) -> Any:
         """Verify, then dispatch: two phases that fail separately.
@@ -256,7 +296,10 @@ def serve(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int,
                         default=os.environ.get("WEB_CONCURRENCY") or DEFAULT_WORKERS,
                         help=f"worker processes (env WEB_CONCURRENCY; default {DEFAULT_WORKERS})")
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker (default 1)")
+    parser.add_argument("--threads", type=int,
+                        default=os.environ.get("WEB_THREADS") or DEFAULT_THREADS,
+                        help="threads per worker (env WEB_THREADS; default "
+                             f"{DEFAULT_THREADS}); a slow client holds one thread")
     args = parser.parse_args(argv)
     if args.workers < 1 or args.threads < 1:
         parser.error("--workers and --threads must be at least 1")
@@ -275,11 +318,14 @@ def serve(argv: list[str] | None = None) -> int:
         return 2
     if not settings.verify_signatures:
         log.warning("starting with request verification OFF (VERIFY_SIGNATURES=false)")
-    log.info("serving the skill at %s on %s with %d worker(s)", settings.route, args.bind,
-             args.workers)
+    log.info("serving the skill at %s on %s with %d worker(s) x %d thread(s)", settings.route,
+             args.bind, args.workers, args.threads)
     _gunicorn({
         "bind": [args.bind],
         "workers": args.workers,
+        # gthread: a connection gets a thread only once its first bytes arrive, and a slow body
+        # holds one thread for at most BODY_READ_SECONDS, not the whole worker (as sync did).
+        "worker_class": "gthread",
         "threads": args.threads,
         "timeout": WORKER_TIMEOUT_SECONDS,
         "graceful_timeout": WORKER_TIMEOUT_SECONDS,
