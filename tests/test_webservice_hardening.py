@@ -299,3 +299,59 @@ def test_a_chain_without_a_length_is_cut_off_at_the_size_cap():
         server.routes["/echo.api/cert.pem"] = Route(b"", raw=endless)
         with pytest.raises(RequestRejected, match="larger than 65536 bytes"):
             fetch_certificate_chain(server.url("/echo.api/cert.pem"), timeout=2.0)
+
+
+# --- 6. stricter certificates, per Amazon's rules -----------------------------------------------
+
+@pytest.mark.parametrize("leaf, reason", [
+    ({"digital_signature": False}, "digitalSignature"),
+    ({"rsa_bits": 1024}, "1024-bit RSA key"),
+    ({"san": ("*.amazon.com",)}, "subjectAltName"),
+    ({"san": ("*.echo-api.amazon.com", "echo-api.amazon.com.evil.example")}, "subjectAltName"),
+], ids=["no-digital-signature", "rsa-1024", "wildcard-san", "lookalike-sans"])
+def test_a_signing_certificate_outside_amazons_rules_is_refused(pki, fetcher, caplog, leaf,
+                                                                reason):
+    import base64
+
+    bad = pki.signer(**leaf)
+    fetcher.chains[CERT_URL] = bad.chain_pem()
+    envelope = launch()
+    signature = bad.sign(json.dumps(envelope).encode("utf-8"))   # the very bytes post() sends
+    if leaf.get("rsa_bits", 2048) < 2048:   # as long as a real one, to reach the chain check
+        signature = base64.b64encode(bytes(256)).decode("ascii")
+    response = post(verified_client(pki, fetcher), envelope, signature=signature)
+    refused(response, caplog, 400, reason)
+
+
+def test_a_rotated_certificate_is_fetched_again_once_before_a_refusal(pki, signer, fetcher):
+    from datetime import UTC, datetime, timedelta
+
+    from skill.simulator.envelope import timestamp
+
+    now = [datetime.now(UTC)]
+    client = verified_client(pki, fetcher, clock=lambda: now[0])
+    assert post(client, launch(timestamp=timestamp(now[0])), signer).status_code == 200
+    rotated = pki.signer()                    # Amazon's new certificate, at the same URL
+    fetcher.chains[CERT_URL] = rotated.chain_pem()
+    now[0] += timedelta(minutes=10)
+    envelope = launch(timestamp=timestamp(now[0]))
+    assert post(client, envelope, rotated).status_code == 200
+    assert fetcher.calls == [CERT_URL, CERT_URL]
+
+
+def test_a_bad_signature_refetches_the_chain_at_most_once_a_minute(pki, signer, fetcher, caplog):
+    """So a stream of forged signatures cannot turn into a stream of fetches."""
+    import base64
+    from datetime import UTC, datetime, timedelta
+
+    from skill.simulator.envelope import timestamp
+
+    now = [datetime.now(UTC)]
+    client = verified_client(pki, fetcher, clock=lambda: now[0])
+    assert post(client, launch(timestamp=timestamp(now[0])), signer).status_code == 200
+    forged = base64.b64encode(bytes(256)).decode("ascii")
+    now[0] += timedelta(minutes=10)
+    for _ in range(5):
+        refused(post(client, launch(timestamp=timestamp(now[0])), signature=forged), caplog,
+                400, "signature does not match the body")
+    assert fetcher.calls == [CERT_URL, CERT_URL]

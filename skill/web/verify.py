@@ -70,6 +70,9 @@ FAILURE_SECONDS = 15.0              # a chain URL that failed is refused, unfetc
 URL_MAX_CHARS = 2048                # the header values are short; anything longer is refused
 SIGNATURE_BYTES = (256, 1024)       # an RSA signature is as long as the key: 2048 to 8192 bits
 TIMESTAMP_MAX_CHARS = 40            # "2026-12-01T22:47:21.123456+00:00" is 32
+RSA_MIN_BITS = 2048
+REFETCH_SECONDS = 60.0              # a signature that fails on a cached chain refetches it once,
+                                    # at most this often per URL (a rotated certificate)
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 _PEM_CERT = re.compile(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.DOTALL)
@@ -301,6 +304,47 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
+def _signs(key: rsa.RSAPublicKey, signature: bytes, body: bytes) -> bool:
+    try:
+        key.verify(signature, body, padding.PKCS1v15(), hashes.SHA256())
+    except InvalidSignature:
+        return False
+    return True
+
+
+def check_signing_certificate(leaf: x509.Certificate, url: str) -> rsa.RSAPublicKey:
+    """Amazon's rules for the signing certificate itself; its RSA key if they hold.
+
+    An RSA key of at least 2048 bits, a key usage that includes digitalSignature, and
+    echo-api.amazon.com among its subjectAltName DNS names exactly as written: `cryptography`'s
+    server-name check would also accept a wildcard such as *.amazon.com, and does not look at
+    key usage or key size for a leaf. More names beside it are allowed, as Amazon's rule only
+    asks that the name be present.
+    """
+    key = leaf.public_key()
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise RequestRejected(f"signing certificate at {shown(url)} has no RSA key")
+    if key.key_size < RSA_MIN_BITS:
+        raise RequestRejected(f"signing certificate at {shown(url)} has a {key.key_size}-bit RSA "
+                              f"key (at least {RSA_MIN_BITS} bits)")
+    try:
+        usage = leaf.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        usage = None
+    if usage is None or not usage.digital_signature:
+        raise RequestRejected(f"signing certificate at {shown(url)} is not for digitalSignature "
+                              "(key usage)")
+    try:
+        names = leaf.extensions.get_extension_for_class(
+            x509.SubjectAlternativeName).value.get_values_for_type(x509.DNSName)
+    except x509.ExtensionNotFound:
+        names = []
+    if SIGNING_NAME not in (name.lower() for name in names):
+        raise RequestRejected(f"signing certificate at {shown(url)}: {SIGNING_NAME} is not "
+                              f"among its subjectAltName names {shown(names[:4])}")
+    return key
+
+
 class _ChainCache:
     """Verified signing keys by chain URL, each kept until the first certificate in its chain
     expires, and chain URLs that failed, each refused for FAILURE_SECONDS without a fetch.
@@ -309,7 +353,7 @@ class _ChainCache:
     def __init__(self, limit: int = CACHE_LIMIT) -> None:
         self._limit = limit
         self._lock = threading.Lock()
-        self._entries: dict[str, tuple[rsa.RSAPublicKey, datetime]] = {}
+        self._entries: dict[str, tuple[rsa.RSAPublicKey, datetime, datetime]] = {}
         self._failures: dict[str, tuple[str, datetime]] = {}
         self._flights: dict[str, threading.Lock] = {}
 
@@ -330,11 +374,24 @@ class _ChainCache:
                 return None
             return entry[0]
 
-    def put(self, url: str, key: rsa.RSAPublicKey, expires: datetime) -> None:
+    def fetched_at(self, url: str) -> datetime | None:
+        """When the cached key for `url` was fetched (or last tried again), if there is one."""
+        with self._lock:
+            entry = self._entries.get(url)
+            return entry[2] if entry is not None else None
+
+    def put(self, url: str, key: rsa.RSAPublicKey, expires: datetime, now: datetime) -> None:
         with self._lock:
             self._failures.pop(url, None)
             self._bounded(self._entries, url)
-            self._entries[url] = (key, expires)
+            self._entries[url] = (key, expires, now)
+
+    def tried(self, url: str, now: datetime) -> None:
+        """A refetch of `url` failed: keep its key, but do not try again before REFETCH_SECONDS."""
+        with self._lock:
+            entry = self._entries.get(url)
+            if entry is not None:
+                self._entries[url] = (entry[0], entry[1], now)
 
     def fail(self, url: str, reason: str, until: datetime) -> None:
         with self._lock:
@@ -413,29 +470,47 @@ class AlexaRequestVerifier(AbstractVerifier):
         self.check_timestamp(timestamp, now)
         url = validate_cert_url(cert_url, test_origin=self._test_origin)
         key = self.signing_key(url, now)
-        try:
-            key.verify(decoded, body, padding.PKCS1v15(), hashes.SHA256())
-        except InvalidSignature:
-            raise RequestRejected("signature does not match the body") from None
+        if _signs(key, decoded, body):
+            return
+        # Amazon may have rotated the certificate behind this URL: fetch it once more, unless
+        # it was fetched within REFETCH_SECONDS (so forged signatures cannot force a fetch each).
+        fetched = self._cache.fetched_at(url)
+        refresh_before = now - timedelta(seconds=REFETCH_SECONDS)
+        if fetched is None or fetched > refresh_before:
+            raise RequestRejected("signature does not match the body")
+        key = self.signing_key(url, now, refresh_before=refresh_before)
+        if not _signs(key, decoded, body):
+            raise RequestRejected("signature does not match the body (the chain fetched again)")
 
-    def signing_key(self, url: str, now: datetime) -> rsa.RSAPublicKey:
+    def signing_key(self, url: str, now: datetime, *,
+                    refresh_before: datetime | None = None) -> rsa.RSAPublicKey:
         """The public key of the verified signing certificate at `url` (a URL that passed
-        `validate_cert_url`), from the cache when it is there; one fetch at a time per URL."""
-        key = self._cache.get(url, now)
-        if key is not None:
-            return key
-        with self._cache.flight(url):
-            key = self._cache.get(url, now)   # fetched by another thread meanwhile
+        `validate_cert_url`), from the cache when it is there; one fetch at a time per URL.
+
+        `refresh_before`: fetch again if the cached key was fetched before that moment; a
+        failed refetch keeps the cached key (only its time is updated).
+        """
+        if refresh_before is None:
+            key = self._cache.get(url, now)
             if key is not None:
+                return key
+        with self._cache.flight(url):
+            key = self._cache.get(url, now)   # fetched by another thread meanwhile?
+            fetched = self._cache.fetched_at(url)
+            if key is not None and (refresh_before is None or
+                                    (fetched is not None and fetched > refresh_before)):
                 return key
             try:
                 key, expires = self._load_key(url, now)
             except FetchesBusy:
                 raise
             except RequestRejected as error:
-                self._cache.fail(url, str(error), now + timedelta(seconds=FAILURE_SECONDS))
+                if refresh_before is not None and fetched is not None:
+                    self._cache.tried(url, now)
+                else:
+                    self._cache.fail(url, str(error), now + timedelta(seconds=FAILURE_SECONDS))
                 raise
-            self._cache.put(url, key, expires)
+            self._cache.put(url, key, expires, now)
             return key
 
     def _load_key(self, url: str, now: datetime) -> tuple[rsa.RSAPublicKey, datetime]:
@@ -447,6 +522,7 @@ class AlexaRequestVerifier(AbstractVerifier):
             raise RequestRejected(f"certificate chain at {shown(url)} is not PEM: {error}"
                                   ) from None
         leaf, intermediates = certificates[0], certificates[1:]
+        key = check_signing_certificate(leaf, url)
         verifier = (PolicyBuilder().store(self._store).time(now)
                     .build_server_verifier(DNSName(SIGNING_NAME)))
         try:
@@ -454,9 +530,6 @@ class AlexaRequestVerifier(AbstractVerifier):
         except VerificationError as error:
             raise RequestRejected(f"certificate chain at {shown(url)} is not valid for "
                                   f"{SIGNING_NAME} now: {error}") from None
-        key = leaf.public_key()
-        if not isinstance(key, rsa.RSAPublicKey):
-            raise RequestRejected(f"signing certificate at {shown(url)} has no RSA key")
         return key, min(cert.not_valid_after_utc for cert in path)
 
     def check_timestamp(self, stamp: object, now: datetime) -> None:
