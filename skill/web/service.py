@@ -25,12 +25,9 @@ from skill.web import certvalidator_standin
 
 certvalidator_standin.install()  # before flask_ask_sdk imports the SDK's verifier, below
 
-from ask_sdk_core.exceptions import SerializationException  # noqa: E402
 from ask_sdk_core.skill import CustomSkill  # noqa: E402
-from ask_sdk_webservice_support.verifier import (  # noqa: E402
-    AbstractVerifier,
-    VerificationException,
-)
+from ask_sdk_model import RequestEnvelope  # noqa: E402
+from ask_sdk_webservice_support.verifier import AbstractVerifier  # noqa: E402
 from flask import Flask, Response, jsonify, request  # noqa: E402
 from flask_ask_sdk.skill_adapter import (  # noqa: E402
     VERIFY_SIGNATURE_APP_CONFIG,
@@ -124,8 +121,13 @@ class VerifiedSkillAdapter(SkillAdapter):
                  request_verifier: AlexaRequestVerifier | None,
                  verifiers: list[AbstractVerifier], app: Flask, max_body_bytes: int) -> None:
         self._max_body_bytes = max_body_bytes
+        self._answering_skill = skill
         self.request_verifier = request_verifier
-        super().__init__(skill=skill, skill_id=skill_id, verifiers=verifiers, app=app)
+        self.checks = list(verifiers)     # on the SDK's envelope, once the signature holds
+        # The SDK's own handler (built by init_app) is never used: dispatch_request below goes
+        # through CustomSkill's public invoke and serializer, so no private attribute of the
+        # adapter is read and no private method overridden.
+        super().__init__(skill=skill, skill_id=skill_id, verifiers=[], app=app)
 
     def read_body(self) -> tuple[bytes, str, dict[str, Any]]:
         """The raw body, as bytes and text, and its JSON document, if it is small enough, UTF-8,
@@ -195,16 +197,23 @@ class VerifiedSkillAdapter(SkillAdapter):
             return _reject(error.status, str(error))
         except Exception as error:
             return _reject(400, f"verification failed: {summary(error)}")
+        skill = self._answering_skill
         try:
-            answer = self._webservice_handler.verify_request_and_dispatch(
-                http_request_headers=request.headers, http_request_body=text)
-        except RequestRejected as error:          # the skill id, checked on the SDK's envelope
-            return _reject(error.status, str(error))
-        except VerificationException as error:
-            return _reject(400, f"verification failed: {clean(error, 200)}")
-        except SerializationException as error:
+            envelope = skill.serializer.deserialize(payload=text, obj_type=RequestEnvelope)
+        except Exception as error:
             # The SDK's message quotes the raw value: escaped and cut short, like any value.
             return _reject(400, f"body is not an Alexa request envelope: {clean(error, 200)}")
+        try:
+            for check in self.checks:   # the skill id: 403 for another skill's request
+                check.verify(headers=request.headers, serialized_request_env=text,
+                             deserialized_request_env=envelope)
+        except RequestRejected as error:
+            return _reject(error.status, str(error))
+        except Exception as error:
+            return _reject(400, f"verification failed: {summary(error)}")
+        try:
+            answer = skill.serializer.serialize(skill.invoke(request_envelope=envelope,
+                                                             context=None))
         except Exception as error:
             log.error("the skill failed on a verified request; answering with an apology: %s",
                       summary(error))
