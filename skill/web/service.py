@@ -340,6 +340,9 @@ def serve(argv: list[str] | None = None) -> int:
         "graceful_timeout": WORKER_TIMEOUT_SECONDS,
         "preload_app": False,
         "accesslog": "-",
+        # No User-Agent or Referer: a client chooses them, up to 8 KiB each; gunicorn has
+        # already refused control characters in the request line and headers.
+        "access_log_format": '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms',
         "loglevel": settings.log_level.lower(),
     }).run()
     return 0
