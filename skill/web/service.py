@@ -6,10 +6,12 @@ checks (skill/web/verify.py) and a check of the body itself, so that anything th
 Alexa request for this skill gets a 400 (403 for another skill) and a log line saying why:
 never a 500, never a traceback to the caller.
 
-    python -m skill.web.service serve --workers 2 --bind 127.0.0.1:8080
+    python -m skill.web.service serve --workers 2 --threads 8 --bind 127.0.0.1:8080
 
-runs it under gunicorn; put a TLS-terminating proxy in front (README, "Web service").
-Nothing here is imported by the Lambda path.
+runs it under gunicorn's threaded worker (a slow client holds one thread, at most 5 s for its
+body, never a worker); put a TLS-terminating, buffering proxy in front (README, "Web service").
+Log lines are escaped and bounded (skill/web/logsafe.py). Nothing here is imported by the
+Lambda path.
 """
 
 from __future__ import annotations

@@ -2,14 +2,21 @@
 
 A skill hosted outside Lambda must prove each request came from Alexa (Amazon's "Host a custom
 skill as a web service" rules): the `SignatureCertChainUrl` header must point at
-https://s3.amazonaws.com/echo.api/... ; the chain found there must lead to a trusted root and
-name echo-api.amazon.com; the `Signature-256` header must be that certificate's SHA-256 RSA
-signature of the raw body; the request timestamp must be within 150 seconds of now.
+https://s3.amazonaws.com/echo.api/... ; the chain found there must lead to a trusted root, and
+its signing certificate name echo-api.amazon.com (here: exactly, in its SAN), carry
+digitalSignature key usage and an RSA key of at least 2048 bits; the `Signature-256` header must
+be that certificate's SHA-256 RSA signature of the raw body; the request timestamp must be
+within 150 seconds of now.
 
-The SDK's own RequestVerifier cannot do this here (see skill/web/certvalidator_standin.py), so these
-verifiers implement flask-ask-sdk's `AbstractVerifier` and are handed to the SkillAdapter.
-Each failure raises `RequestRejected` with the reason, which the web service logs and answers
-with 400 (403 for another skill's request). Nothing here is imported by the Lambda path.
+The order is the cost: everything that needs no network (headers, base64, timestamp, the URL
+rules) comes before the chain, which is fetched under a wall-clock deadline and a size cap,
+cached by its normalised URL, and (when it failed) refused unfetched for a short while.
+
+The SDK's own RequestVerifier cannot do this here (see skill/web/certvalidator_standin.py). The
+web service calls `AlexaRequestVerifier.verify_request` on the raw body before the SDK
+deserialises anything; `verify` keeps flask-ask-sdk's `AbstractVerifier` interface. Each failure
+raises `RequestRejected` with the reason, which the web service logs and answers with 400 (403
+for another skill's request). Nothing here is imported by the Lambda path.
 """
 
 from __future__ import annotations
