@@ -426,6 +426,41 @@ def load(port: int, path: str, requests: Signed, *, concurrency: int, max_reques
     return len(latencies) / elapsed, latencies, statuses
 
 
+@contextlib.contextmanager
+def slow_clients(port: int, count: int = 2) -> Iterator[list[int]]:
+    """`count` clients that each send headers, then a body one byte a second, for as long as the
+    block runs; when the server cuts one off (408 after its body deadline) it connects again at
+    once, so `count` slow bodies are in flight throughout. Yields the count of cut-offs."""
+    stop = threading.Event()
+    cut_offs = [0]
+
+    def trickle() -> None:
+        while not stop.is_set():
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port),
+                                                                        timeout=1) as sock:
+                sock.sendall(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                             b"application/json\r\nContent-Length: 100000\r\n\r\n{")
+                while not stop.wait(1.0):
+                    sock.sendall(b" ")
+                    with contextlib.suppress(TimeoutError):
+                        sock.settimeout(0.01)
+                        if sock.recv(64):
+                            cut_offs[0] += 1
+                            break
+                        sock.settimeout(1)
+
+    threads = [threading.Thread(target=trickle, daemon=True) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(1.5)   # both bodies are being read before the load starts
+        yield cut_offs
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(3)
+
+
 def signed_fixtures(signer: Any, cert_url: str, alexa_api: Any) -> Signed:
     """Every fixture, stamped now (the service refuses requests older than 150 s) and signed."""
     from datetime import UTC, datetime
@@ -442,11 +477,13 @@ def signed_fixtures(signer: Any, cert_url: str, alexa_api: Any) -> Signed:
 
 
 def bench_webservice(max_requests: int = 3000, max_seconds: float = 10.0) -> list[Row]:
-    """Requests per second and p99 on loopback, 1 and 2 workers, with signature verification on.
+    """Requests per second and p99 on loopback, 1 and 2 workers, with signature verification on;
+    then 2 workers again with two slow clients connected (a body one byte a second each).
 
-    The web service's own test PKI (tests/certs.py) signs every fixture; a local server stands in
-    for Amazon's certificate URL, and each worker caches the chain after its first fetch (the
-    warm-up), so the load measures verification with a cached chain, as in production.
+    The server is `python -m skill.web.service serve` with its defaults (gthread, 8 threads per
+    worker). The web service's own test PKI (tests/certs.py) signs every fixture; a local server
+    stands in for Amazon's certificate URL, and each worker caches the chain after its first
+    fetch (the warm-up), so the load measures verification with a cached chain, as in production.
     """
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))  # the tests package, when run as benchmarks/bench.py
@@ -465,20 +502,22 @@ def bench_webservice(max_requests: int = 3000, max_seconds: float = 10.0) -> lis
         env = server_env(Path(tmp), pki, certs.origin, LOG_LEVEL="WARNING",
                          ALEXA_API_LOOPBACK="1")
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        for workers in (1, 2):
+        for workers, slow in ((1, 0), (2, 0), (2, 2)):
             requests = signed_fixtures(signer, certs.url(CERT_PATH), alexa_api)
             with web_service(workers, env) as port:
                 load(port, "/", requests, concurrency=2 * workers, max_requests=100,
                      max_seconds=5)
-                rps, latencies, statuses = load(port, "/", requests,
-                                                concurrency=2 * workers + 2,
-                                                max_requests=max_requests,
-                                                max_seconds=max_seconds)
+                with slow_clients(port, slow) as cut_offs:
+                    rps, latencies, statuses = load(port, "/", requests,
+                                                    concurrency=2 * workers + 2,
+                                                    max_requests=max_requests,
+                                                    max_seconds=max_seconds)
             bad = {status: n for status, n in statuses.items() if status != 200}
             note = f" ({sum(bad.values())} not 200: {bad})" if bad else ""
-            rows.append(Row(f"web, {workers} worker(s): requests/s ({len(latencies)} sent)",
-                            f"{rps:.0f}{note}"))
-            rows.append(Row(f"web, {workers} worker(s): p50 / p99",
+            label = f"web, {workers} worker(s)" + (
+                f", {slow} slow clients ({cut_offs[0]} cut off at 5 s)" if slow else "")
+            rows.append(Row(f"{label}: requests/s ({len(latencies)} sent)", f"{rps:.0f}{note}"))
+            rows.append(Row(f"{label}: p50 / p99",
                             f"{ms(percentile(latencies, 50))} / {ms(percentile(latencies, 99))}"))
     return rows
 
@@ -518,12 +557,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=30, help="cold runs per skill (>= 10)")
     parser.add_argument("--rounds", type=int, default=30, help="warm passes over the fixtures")
     parser.add_argument("--skip-web", action="store_true", help="leave out the web service")
+    parser.add_argument("--web-only", action="store_true", help="only the web service")
     args = parser.parse_args(argv)
     if args.runs < 10:
         parser.error("--runs must be at least 10: a median of fewer is noise")
 
     rows: list[Row] = []
     print(f"machine: {machine()}", flush=True)
+    if args.web_only:
+        print(table(bench_webservice()))
+        return 0
     rows += bench_cold(args.runs)
     rows += bench_cold_from_source(max(10, args.runs // 3))
     with tempfile.TemporaryDirectory(prefix="bench-warm-") as tmp:

@@ -27,8 +27,8 @@ def _name(common_name: str) -> x509.Name:
                       x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
 
 
-def _rsa_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+def _rsa_key(bits: int = 2048) -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
 
 
 @dataclass
@@ -39,7 +39,11 @@ class Authority:
     key: rsa.RSAPrivateKey
 
     def issue(self, subject: x509.Name, public_key, *, ca: bool, not_before: datetime,
-              not_after: datetime, san: list[str] | None = None) -> x509.Certificate:
+              not_after: datetime, san: list[str] | None = None,
+              digital_signature: bool | None = None) -> x509.Certificate:
+        """A certificate for `public_key`; `digital_signature` overrides the leaf's key usage
+        (a CA never has it, a leaf has it unless told otherwise)."""
+        signs = (not ca) if digital_signature is None else digital_signature
         builder = (x509.CertificateBuilder()
                    .subject_name(subject)
                    .issuer_name(self.certificate.subject)
@@ -50,7 +54,7 @@ class Authority:
                    .add_extension(x509.BasicConstraints(ca=ca, path_length=0 if ca else None),
                                   critical=True)
                    .add_extension(x509.KeyUsage(
-                       digital_signature=not ca, content_commitment=False,
+                       digital_signature=signs, content_commitment=False,
                        key_encipherment=not ca, data_encipherment=False, key_agreement=False,
                        key_cert_sign=ca, crl_sign=ca, encipher_only=False, decipher_only=False),
                        critical=True)
@@ -121,13 +125,16 @@ class PrivatePKI:
 
     def signer(self, *, san: tuple[str, ...] = (ALEXA_NAME,), valid_from: timedelta =
                timedelta(days=-1), valid_until: timedelta = timedelta(days=30),
-               ec_key: bool = False) -> Signer:
-        """A leaf valid from now+valid_from to now+valid_until for the names in `san`."""
-        key = ec.generate_private_key(ec.SECP256R1()) if ec_key else _rsa_key()
+               ec_key: bool = False, rsa_bits: int = 2048,
+               digital_signature: bool = True) -> Signer:
+        """A leaf valid from now+valid_from to now+valid_until for the names in `san`; the bad
+        ones Amazon's rules refuse: an EC key, a short RSA key, no digitalSignature usage."""
+        key = ec.generate_private_key(ec.SECP256R1()) if ec_key else _rsa_key(rsa_bits)
         now = datetime.now(UTC)
         leaf = self.intermediate.issue(_name(san[0] if san else "no name"), key.public_key(),
                                        ca=False, not_before=now + valid_from,
-                                       not_after=now + valid_until, san=list(san))
+                                       not_after=now + valid_until, san=list(san),
+                                       digital_signature=digital_signature)
         return Signer(leaf, key, self.intermediate.certificate)
 
     def cross_signed_root(self, by: Authority) -> x509.Certificate:
@@ -159,6 +166,8 @@ class Route:
     status: int = 200
     delay: float = 0.0                      # seconds before each 8 KiB piece of the body
     headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None                # sent as is instead of a response (a broken server)
+    trickle: float = 0.0                    # seconds between single bytes (a slow server)
 
 
 class CertificateServer:
@@ -176,15 +185,21 @@ class CertificateServer:
             def do_GET(self) -> None:
                 server.hits[self.path] = server.hits.get(self.path, 0) + 1
                 route = server.routes.get(self.path) or Route(b"not found", status=404)
+                if route.raw is not None:
+                    self.wfile.write(route.raw)
+                    self.close_connection = True
+                    return
                 self.send_response(route.status)
                 for name, value in route.headers.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(route.body)))
                 self.end_headers()
                 try:
-                    for start in range(0, len(route.body), 8192):
-                        time.sleep(route.delay)
-                        self.wfile.write(route.body[start:start + 8192])
+                    step = 1 if route.trickle else 8192
+                    for start in range(0, len(route.body), step):
+                        time.sleep(route.trickle or route.delay)
+                        self.wfile.write(route.body[start:start + step])
+                        self.wfile.flush()
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 

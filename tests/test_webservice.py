@@ -182,8 +182,8 @@ def test_a_missing_header_is_refused(service, signer, caplog, missing, reason):
      "not valid at validation time"),
     ({"valid_from": timedelta(days=1), "valid_until": timedelta(days=30)},
      "not valid at validation time"),
-    ({"san": ("echo-api.amazon.com.evil.example",)}, "no matching subjectAltName"),
-    ({"san": ("evil.example", "www.amazon.com")}, "no matching subjectAltName"),
+    ({"san": ("echo-api.amazon.com.evil.example",)}, "is not among its subjectAltName"),
+    ({"san": ("evil.example", "www.amazon.com")}, "is not among its subjectAltName"),
 ], ids=["expired", "not-yet-valid", "lookalike-san", "wrong-san"])
 def test_a_certificate_that_does_not_qualify_is_refused(service, pki, fetcher, caplog, leaf,
                                                         reason):
@@ -218,7 +218,12 @@ def test_a_chain_that_is_not_pem_is_refused(service, signer, fetcher, caplog):
 def test_a_signing_key_that_is_not_rsa_is_refused(service, pki, fetcher, caplog):
     ec_signer = pki.signer(ec_key=True)
     fetcher.chains[CERT_URL] = ec_signer.chain_pem()
-    refused(post(service(), launch(), ec_signer), caplog, 400, "has no RSA key")
+    # An ECDSA signature is refused by its length before any fetch; one of RSA's length is not.
+    refused(post(service(), launch(), ec_signer), caplog, 400, "not an RSA signature")
+    import base64
+
+    rsa_sized = base64.b64encode(bytes(256)).decode("ascii")
+    refused(post(service(), launch(), signature=rsa_sized), caplog, 400, "has no RSA key")
 
 
 # --- the certificate URL: Amazon's rules, on the validator the service uses ----------------------
@@ -229,7 +234,7 @@ GOOD_URLS = [
     ("HTTPS://s3.AmazonAWS.com/echo.api/echo-api-cert.pem",
      "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
     ("https://s3.amazonaws.com:443/echo.api/echo-api-cert.pem",
-     "https://s3.amazonaws.com:443/echo.api/echo-api-cert.pem"),
+     "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
     ("https://s3.amazonaws.com/echo.api/../echo.api/echo-api-cert.pem",
      "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
 ]
@@ -416,8 +421,7 @@ def test_verification_is_on_by_default_with_the_public_roots(caplog):
     refused(client.post("/", data=body_of(launch())), caplog, 400,
             "missing SignatureCertChainUrl header")
     adapter = client.application.extensions["ASK_SDK_SKILL_ADAPTER"][DEFAULT_SKILL_ID]
-    kinds = [type(v).__name__ for v in adapter._webservice_handler._verifiers]
-    assert kinds == ["AlexaRequestVerifier", "SkillIdVerifier"]   # never the SDK's own
+    assert type(adapter.request_verifier).__name__ == "AlexaRequestVerifier"
     assert len(load_trusted_roots()) > 50
 
 

@@ -9,6 +9,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from skill.simulator.envelope import Conversation
 from tests.certs import CertificateServer, Route, make_pki
 from tests.load_webservice import CERT_PATH, ROOT, Server, post, run_load, server_env
@@ -55,3 +57,71 @@ def test_serve_refuses_to_start_in_production_without_a_skill_id():
                             timeout=60, check=False)
     assert result.returncode == 2
     assert "refusing to start: production mode needs SKILL_ID" in result.stderr
+
+
+def _slow_client(url: str, stop, answers: list) -> None:
+    """A client that sends its headers, then a body of 1000 bytes one byte a second."""
+    import socket
+    import time
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=1) as connection:
+        connection.sendall(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+                           b"\r\nContent-Length: 1000\r\n\r\n{")
+        began = time.monotonic()
+        while not stop.is_set() and time.monotonic() - began < 12:
+            try:
+                connection.sendall(b" ")
+                answer = connection.recv(200)
+            except TimeoutError:
+                continue
+            except OSError:
+                answers.append((time.monotonic() - began, "closed"))
+                return
+            answers.append((time.monotonic() - began, answer.split(b"\r\n")[0].decode()))
+            return
+
+
+def test_two_clients_sending_a_byte_a_second_do_not_starve_the_service(tmp_path):
+    """As `make serve` runs it (2 workers): /healthz answers promptly while two slow bodies
+    trickle in, and each slow body is cut off at the body deadline with a 408."""
+    import threading
+    import time
+
+    from skill.web import service
+    from tests.load_webservice import _open
+
+    BODY_READ_SECONDS = getattr(service, "BODY_READ_SECONDS", 5.0)
+
+    pki = make_pki()
+    with CertificateServer() as certs:
+        env = server_env(tmp_path, pki, certs.origin)
+        server = Server([sys.executable, "-m", "skill.web.service", "serve", "--bind",
+                         "127.0.0.1:0"], env, workers=2)
+        stop = threading.Event()
+        answers: list = []
+        clients = [threading.Thread(target=_slow_client, args=(server.url, stop, answers))
+                   for _ in range(2)]
+        try:
+            for client in clients:
+                client.start()
+            time.sleep(1.0)   # both slow bodies are being read by now
+            waits = []
+            for _ in range(6):
+                began = time.monotonic()
+                try:
+                    with _open(server.url + "/healthz", timeout=2.0) as response:
+                        assert response.status == 200
+                except OSError as error:
+                    pytest.fail(f"/healthz did not answer within 2 s: {error}")
+                waits.append(time.monotonic() - began)
+                time.sleep(0.3)
+            for client in clients:
+                client.join(BODY_READ_SECONDS + 3)
+        finally:
+            stop.set()
+            server.stop()
+    assert max(waits) < 0.5, waits
+    assert [status.split()[1] for _, status in answers] == ["408", "408"], answers
+    assert all(took < BODY_READ_SECONDS + 2 for took, _ in answers), answers

@@ -6,10 +6,12 @@ checks (skill/web/verify.py) and a check of the body itself, so that anything th
 Alexa request for this skill gets a 400 (403 for another skill) and a log line saying why:
 never a 500, never a traceback to the caller.
 
-    python -m skill.web.service serve --workers 2 --bind 127.0.0.1:8080
+    python -m skill.web.service serve --workers 2 --threads 8 --bind 127.0.0.1:8080
 
-runs it under gunicorn; put a TLS-terminating proxy in front (README, "Web service").
-Nothing here is imported by the Lambda path.
+runs it under gunicorn's threaded worker (a slow client holds one thread, at most 5 s for its
+body, never a worker); put a TLS-terminating, buffering proxy in front (README, "Web service").
+Log lines are escaped and bounded (skill/web/logsafe.py). Nothing here is imported by the
+Lambda path.
 """
 
 from __future__ import annotations
@@ -25,12 +27,9 @@ from skill.web import certvalidator_standin
 
 certvalidator_standin.install()  # before flask_ask_sdk imports the SDK's verifier, below
 
-from ask_sdk_core.exceptions import SerializationException  # noqa: E402
 from ask_sdk_core.skill import CustomSkill  # noqa: E402
-from ask_sdk_webservice_support.verifier import (  # noqa: E402
-    AbstractVerifier,
-    VerificationException,
-)
+from ask_sdk_model import RequestEnvelope  # noqa: E402
+from ask_sdk_webservice_support.verifier import AbstractVerifier  # noqa: E402
 from flask import Flask, Response, jsonify, request  # noqa: E402
 from flask_ask_sdk.skill_adapter import (  # noqa: E402
     VERIFY_SIGNATURE_APP_CONFIG,
@@ -41,6 +40,8 @@ from werkzeug.exceptions import HTTPException  # noqa: E402
 
 from skill.app import build_skill, last_resort_response  # noqa: E402
 from skill.config import Settings  # noqa: E402
+from skill.web.deadlines import BodyDeadlines  # noqa: E402
+from skill.web.logsafe import SafeLogFilter, clean, guard, shown, summary  # noqa: E402
 from skill.web.verify import (  # noqa: E402
     AlexaRequestVerifier,
     RequestRejected,
@@ -49,12 +50,23 @@ from skill.web.verify import (  # noqa: E402
     validate_test_origin,
 )
 
-log = logging.getLogger("skill.web.service")   # the same name when run as __main__
+# The same name when run as __main__; every line escaped and bounded (skill/web/logsafe.py).
+log = guard(logging.getLogger("skill.web.service"))
 
 HEALTH_ROUTE = "/healthz"
 DEFAULT_BIND = "127.0.0.1:8080"
 DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 8           # per worker: a slow client holds one thread, never the worker
 WORKER_TIMEOUT_SECONDS = 10   # Alexa gives up after 8 s; a stuck worker is replaced after 10
+BODY_READ_SECONDS = 5.0       # Alexa sends its few KB at once; a body still coming is a 408
+_STATUS_WORDS = {403: "forbidden", 408: "request timeout"}
+_BODY_DEADLINES = BodyDeadlines()
+
+
+class BodyTooSlow(RequestRejected):
+    """The body did not arrive within BODY_READ_SECONDS."""
+
+    status = 408
 
 
 class ConfigurationError(ValueError):
@@ -88,30 +100,45 @@ def check_settings(settings: Settings) -> None:
 def _reject(status: int, reason: str) -> tuple[Response, int]:
     """One log line with the reason; the caller learns only that it was refused."""
     log.warning("rejected request (%d): %s", status, reason)
-    return jsonify(error="forbidden" if status == 403 else "bad request"), status
+    response = jsonify(error=_STATUS_WORDS.get(status, "bad request"))
+    if status == 408:
+        response.headers["Connection"] = "close"   # the rest of that body is never read
+    return response, status
 
 
 class VerifiedSkillAdapter(SkillAdapter):
-    """flask-ask-sdk's SkillAdapter, with the body checked first and every failure answered.
+    """flask-ask-sdk's SkillAdapter, with the request proven genuine before the SDK sees it.
 
     The stock `dispatch_request` decodes the body without a size limit, lets a non-JSON body
-    become a 500, and turns any verification error into the same 400. This one caps and parses
-    the body, keeps 403 for another skill's request, logs each reason in one line, and answers an
-    unexpected failure inside the skill with the same spoken apology as the Lambda entry.
+    become a 500, deserialises the body before any verifier runs (so an unsigned request's
+    values reach the SDK's error messages), and turns any verification error into the same
+    400. This one caps and parses the body, then verifies the signature on the raw bytes
+    (`AlexaRequestVerifier.verify_request`, cheapest checks first), and only then lets the SDK
+    deserialise and dispatch; it keeps 403 for another skill's request, logs each reason in one
+    line, and answers an unexpected failure inside the skill with the same spoken apology as
+    the Lambda entry.
     """
 
-    def __init__(self, skill: CustomSkill, skill_id: str, verifiers: list[AbstractVerifier],
-                 app: Flask, max_body_bytes: int) -> None:
+    def __init__(self, skill: CustomSkill, skill_id: str,
+                 request_verifier: AlexaRequestVerifier | None,
+                 verifiers: list[AbstractVerifier], app: Flask, max_body_bytes: int) -> None:
         self._max_body_bytes = max_body_bytes
-        super().__init__(skill=skill, skill_id=skill_id, verifiers=verifiers, app=app)
+        self._answering_skill = skill
+        self.request_verifier = request_verifier
+        self.checks = list(verifiers)     # on the SDK's envelope, once the signature holds
+        # The SDK's own handler (built by init_app) is never used: dispatch_request below goes
+        # through CustomSkill's public invoke and serializer, so no private attribute of the
+        # adapter is read and no private method overridden.
+        super().__init__(skill=skill, skill_id=skill_id, verifiers=[], app=app)
 
-    def read_body(self) -> str:
-        """The raw body as text, if it is small enough, UTF-8, and a JSON request envelope."""
+    def read_body(self) -> tuple[bytes, str, dict[str, Any]]:
+        """The raw body, as bytes and text, and its JSON document, if it is small enough, UTF-8,
+        and a JSON request envelope."""
         limit = self._max_body_bytes
         length = request.content_length
         if length is not None and length > limit:
             raise RequestRejected(f"body of {length} bytes is over the {limit}-byte limit")
-        raw = request.stream.read(limit + 1)
+        raw = self._read_in_time(limit + 1)
         if len(raw) > limit:
             raise RequestRejected(f"body is over the {limit}-byte limit")
         if not raw:
@@ -128,21 +155,70 @@ class VerifiedSkillAdapter(SkillAdapter):
             raise RequestRejected("body is JSON nested too deeply") from None
         if not isinstance(document, dict) or not isinstance(document.get("request"), dict):
             raise RequestRejected("body is not an Alexa request envelope (no request object)")
-        return text
+        return raw, text, document
+
+    @staticmethod
+    def _read_in_time(size: int) -> bytes:
+        """Up to `size` bytes of body, within BODY_READ_SECONDS of wall-clock time.
+
+        Under gunicorn the socket is in the WSGI environ (`gunicorn.socket`); a deadline on it
+        (skill/web/deadlines.py) ends a read that a slow client drags out. Without one (Flask's
+        test client) the body is already in memory.
+        """
+        sock = request.environ.get("gunicorn.socket")
+        token = _BODY_DEADLINES.arm(sock, BODY_READ_SECONDS) if sock is not None else None
+        try:
+            raw = request.stream.read(size)
+        except Exception as error:
+            if token is not None and _BODY_DEADLINES.disarm(token):
+                token = None
+                raise BodyTooSlow(f"body not received within {BODY_READ_SECONDS:g} s") from None
+            raise RequestRejected(f"body could not be read: {summary(error)}") from None
+        finally:
+            late = token is not None and _BODY_DEADLINES.disarm(token)
+        length = request.content_length
+        if late and (length is None or len(raw) < min(length, size)):
+            raise BodyTooSlow(f"body not received within {BODY_READ_SECONDS:g} s")
+        if length is not None and len(raw) < min(length, size):
+            raise RequestRejected(f"body ended after {len(raw)} of {length} bytes")
+        return raw
 
     def dispatch_request(self) -> Any:
+        """Verify, then dispatch: two phases that fail separately.
+
+        Until the signature is proven, any failure whatever its type (a chain server that
+        answers a bad status line, a bug in a verifier) is a refusal, 4xx, logged as such; only
+        a request proven genuine can reach the skill, and only its failures get the apology.
+        """
         try:
-            body = self.read_body()
-            answer = self._webservice_handler.verify_request_and_dispatch(
-                http_request_headers=request.headers, http_request_body=body)
+            raw, text, document = self.read_body()
+            if self.request_verifier is not None:
+                self.request_verifier.verify_request(request.headers, raw,
+                                                     document["request"].get("timestamp"))
         except RequestRejected as error:
             return _reject(error.status, str(error))
-        except VerificationException as error:
-            return _reject(400, f"verification failed: {error}")
-        except SerializationException as error:
-            return _reject(400, f"body is not an Alexa request envelope: {error}")
-        except Exception:
-            log.exception("the skill failed on a verified request; answering with an apology")
+        except Exception as error:
+            return _reject(400, f"verification failed: {summary(error)}")
+        skill = self._answering_skill
+        try:
+            envelope = skill.serializer.deserialize(payload=text, obj_type=RequestEnvelope)
+        except Exception as error:
+            # The SDK's message quotes the raw value: escaped and cut short, like any value.
+            return _reject(400, f"body is not an Alexa request envelope: {clean(error, 200)}")
+        try:
+            for check in self.checks:   # the skill id: 403 for another skill's request
+                check.verify(headers=request.headers, serialized_request_env=text,
+                             deserialized_request_env=envelope)
+        except RequestRejected as error:
+            return _reject(error.status, str(error))
+        except Exception as error:
+            return _reject(400, f"verification failed: {summary(error)}")
+        try:
+            answer = skill.serializer.serialize(skill.invoke(request_envelope=envelope,
+                                                             context=None))
+        except Exception as error:
+            log.error("the skill failed on a verified request; answering with an apology: %s",
+                      summary(error))
             return jsonify(last_resort_response())
         return jsonify(answer)
 
@@ -150,18 +226,19 @@ class VerifiedSkillAdapter(SkillAdapter):
 def _http_error(error: HTTPException) -> tuple[Response, int]:
     """Routing errors (404, 405) as short JSON, never Werkzeug's HTML page."""
     code = error.code or 400
-    log.info("%s %s: %d %s", request.method, request.path, code, error.name)
+    log.info("%s %s: %d %s", shown(request.method, 20), shown(request.path), code, error.name)
     return jsonify(error=error.name.lower()), code
 
 
 def _unexpected_error(error: Exception) -> tuple[Response, int]:
     """The last net: the traceback goes to the log, never to the caller."""
-    log.error("unhandled error on %s %s", request.method, request.path, exc_info=error)
+    log.error("unhandled error on %s %s: %s", shown(request.method, 20), shown(request.path),
+              summary(error))
     return jsonify(error="internal error"), 500
 
 
 def create_app(settings: Settings | None = None, *, skill: CustomSkill | None = None,
-               verifier: AbstractVerifier | None = None) -> Flask:
+               verifier: AlexaRequestVerifier | None = None) -> Flask:
     """The Flask app serving the skill at `settings.route` and a health check at /healthz.
 
     `skill` defaults to `build_skill(settings)`, the Lambda entry's skill. `verifier` replaces
@@ -175,7 +252,7 @@ def create_app(settings: Settings | None = None, *, skill: CustomSkill | None = 
     if verifier is None:
         log.warning("REQUEST VERIFICATION IS OFF (VERIFY_SIGNATURES=false): anyone who can reach "
                     "this server can talk to the skill; never expose it to Alexa like this")
-    verifiers: list[AbstractVerifier] = [verifier] if verifier is not None else []
+    verifiers: list[AbstractVerifier] = []    # run by the SDK, after the signature is proven
     if settings.skill_id:
         verifiers.append(SkillIdVerifier(settings.skill_id))
 
@@ -187,8 +264,8 @@ def create_app(settings: Settings | None = None, *, skill: CustomSkill | None = 
     app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
     app.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
     adapter = VerifiedSkillAdapter(skill or build_skill(settings),
-                                   settings.skill_id or "muscle-twitch-guide", verifiers, app,
-                                   settings.max_body_bytes)
+                                   settings.skill_id or "muscle-twitch-guide", verifier,
+                                   verifiers, app, settings.max_body_bytes)
     app.add_url_rule(settings.route, endpoint="skill", view_func=adapter.dispatch_request,
                      methods=["POST"])
     app.add_url_rule(HEALTH_ROUTE, endpoint="healthz", view_func=lambda: jsonify(status="ok"),
@@ -230,7 +307,10 @@ def serve(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int,
                         default=os.environ.get("WEB_CONCURRENCY") or DEFAULT_WORKERS,
                         help=f"worker processes (env WEB_CONCURRENCY; default {DEFAULT_WORKERS})")
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker (default 1)")
+    parser.add_argument("--threads", type=int,
+                        default=os.environ.get("WEB_THREADS") or DEFAULT_THREADS,
+                        help="threads per worker (env WEB_THREADS; default "
+                             f"{DEFAULT_THREADS}); a slow client holds one thread")
     args = parser.parse_args(argv)
     if args.workers < 1 or args.threads < 1:
         parser.error("--workers and --threads must be at least 1")
@@ -239,6 +319,8 @@ def serve(argv: list[str] | None = None) -> int:
         settings = Settings.from_env()
         logging.basicConfig(level=settings.log_level,
                             format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
+        for handler in logging.getLogger().handlers:   # the skill's own loggers, too
+            handler.addFilter(SafeLogFilter())
         check_settings(settings)
         if settings.verify_signatures:
             load_trusted_roots(settings.trusted_roots)  # fail here, not in every worker
@@ -247,16 +329,22 @@ def serve(argv: list[str] | None = None) -> int:
         return 2
     if not settings.verify_signatures:
         log.warning("starting with request verification OFF (VERIFY_SIGNATURES=false)")
-    log.info("serving the skill at %s on %s with %d worker(s)", settings.route, args.bind,
-             args.workers)
+    log.info("serving the skill at %s on %s with %d worker(s) x %d thread(s)", settings.route,
+             args.bind, args.workers, args.threads)
     _gunicorn({
         "bind": [args.bind],
         "workers": args.workers,
+        # gthread: a connection gets a thread only once its first bytes arrive, and a slow body
+        # holds one thread for at most BODY_READ_SECONDS, not the whole worker (as sync did).
+        "worker_class": "gthread",
         "threads": args.threads,
         "timeout": WORKER_TIMEOUT_SECONDS,
         "graceful_timeout": WORKER_TIMEOUT_SECONDS,
         "preload_app": False,
         "accesslog": "-",
+        # No User-Agent or Referer: a client chooses them, up to 8 KiB each; gunicorn has
+        # already refused control characters in the request line and headers.
+        "access_log_format": '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms',
         "loglevel": settings.log_level.lower(),
     }).run()
     return 0

@@ -1,0 +1,122 @@
+"""What the web service takes from flask-ask-sdk and ask-sdk-webservice-support, checked loudly.
+
+Two things there are not public promises: the certvalidator stand-in (skill/web/certvalidator_
+standin.py) must offer every name the SDK's verifier module imports from certvalidator, and the
+SDK versions it was written for are pinned in pyproject.toml. If an upgrade changes either,
+these tests fail with a message saying what to re-check, instead of every request silently
+getting the apology. The rest of what the service uses is public API, listed here too.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import inspect
+import tomllib
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SDK_PACKAGES = ("flask-ask-sdk", "ask-sdk-webservice-support")
+
+
+def _pins() -> dict[str, str]:
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"]["web"]
+    pins = {}
+    for requirement in extras:
+        name, _, pinned = requirement.split(";")[0].partition("==")
+        if pinned:
+            pins[name.strip()] = pinned.split("#")[0].strip()
+    return pins
+
+
+def test_the_sdk_versions_the_stand_in_was_written_for_are_pinned_and_installed():
+    pins = _pins()
+    for package in SDK_PACKAGES:
+        assert package in pins, (
+            f"pyproject.toml [web] must pin {package} exactly (==): the certvalidator stand-in "
+            "and the SkillAdapter subclass were written against one version")
+        assert version(package) == pins[package], (
+            f"{package} {version(package)} is installed, but skill/web was written for "
+            f"{pins[package]}: re-check skill/web/certvalidator_standin.py and "
+            "VerifiedSkillAdapter in skill/web/service.py, then move the pin")
+
+
+def _certvalidator_imports() -> set[tuple[str, str]]:
+    """(module, name) for every `from certvalidator... import name` in the SDK's verifier."""
+    spec = importlib.util.find_spec("ask_sdk_webservice_support.verifier")
+    assert spec is not None and spec.origin is not None
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("certvalidator"):
+            found |= {(node.module, alias.name) for alias in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {(alias.name, "*") for alias in node.names
+                      if alias.name.startswith("certvalidator")}
+    return found
+
+
+def test_the_stand_in_offers_every_name_the_sdk_imports_from_certvalidator():
+    import sys
+
+    from skill.web import certvalidator_standin
+
+    certvalidator_standin.install()
+    wanted = _certvalidator_imports()
+    assert wanted, "the SDK's verifier no longer imports certvalidator: is the stand-in needed?"
+    for module, name in sorted(wanted):
+        assert module in sys.modules and getattr(sys.modules[module],
+                                                 certvalidator_standin.MARKER, True), module
+        provided = sys.modules.get(module)
+        assert provided is not None and (name == "*" or hasattr(provided, name)), (
+            f"ask_sdk_webservice_support.verifier imports {name} from {module}, which the "
+            "certvalidator stand-in does not provide: extend skill/web/certvalidator_standin.py")
+
+
+def _private_names(module: str) -> set[str]:
+    """Every underscore name a module defines or sets on `self` (its private surface)."""
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.origin is not None
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    names = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    names |= {node.name for node in ast.walk(tree)
+              if isinstance(node, ast.FunctionDef | ast.ClassDef)}
+    return {name for name in names if name.startswith("_") and not name.startswith("__")}
+
+
+def test_the_web_service_uses_no_private_sdk_attribute():
+    """Overriding or reading an SDK's underscore names breaks silently on an upgrade."""
+    sdk_private = (_private_names("flask_ask_sdk.skill_adapter")
+                   | _private_names("ask_sdk_webservice_support.webservice_handler"))
+    source = (ROOT / "skill" / "web" / "service.py").read_text(encoding="utf-8")
+    used = {node.attr for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Attribute)}
+    defined = {node.name for node in ast.walk(ast.parse(source))
+               if isinstance(node, ast.FunctionDef)}
+    touched = sorted((used | defined) & sdk_private)
+    assert touched == [], (f"skill/web/service.py uses the SDK's private {touched}: use its "
+                           "public API (SkillAdapter.dispatch_request, CustomSkill.invoke and "
+                           "serializer, AbstractVerifier) instead")
+
+
+def test_the_public_sdk_api_the_web_service_relies_on_is_there():
+    from ask_sdk_core.serialize import DefaultSerializer
+    from ask_sdk_core.skill import CustomSkill
+    from ask_sdk_webservice_support.verifier import AbstractVerifier, VerificationException
+    from flask_ask_sdk import skill_adapter
+
+    assert list(inspect.signature(skill_adapter.SkillAdapter.__init__).parameters) == [
+        "self", "skill", "skill_id", "verifiers", "app"], "SkillAdapter's constructor changed"
+    assert callable(skill_adapter.SkillAdapter.dispatch_request)
+    assert (skill_adapter.VERIFY_SIGNATURE_APP_CONFIG,
+            skill_adapter.VERIFY_TIMESTAMP_APP_CONFIG) == ("ASK_SDK_VERIFY_SIGNATURE",
+                                                           "ASK_SDK_VERIFY_TIMESTAMP")
+    assert list(inspect.signature(CustomSkill.invoke).parameters) == [
+        "self", "request_envelope", "context"], "CustomSkill.invoke changed"
+    assert {"payload", "obj_type"} <= set(inspect.signature(
+        DefaultSerializer.deserialize).parameters), "the SDK's deserialize changed"
+    assert list(inspect.signature(AbstractVerifier.verify).parameters) == [
+        "self", "headers", "serialized_request_env", "deserialized_request_env"]
+    assert issubclass(VerificationException, Exception)
