@@ -315,6 +315,13 @@ class _Checker:
 
     def keys(self, raw: dict[str, Any], required: set[str], allowed: set[str], item: str | None):
         present = set(raw) - {_LINE}
+        for unknown in sorted(present - allowed, key=str):   # a misspelt key, named as written
+            from difflib import get_close_matches
+
+            guess = get_close_matches(str(unknown), sorted(allowed - present), n=1, cutoff=0.6)
+            if guess:
+                raise self.fail(raw, f"unknown field '{unknown}' (did you mean '{guess[0]}'?)",
+                                item)
         for missing in sorted(required - present):
             raise self.fail(raw, f"missing field '{missing}'", item)
         for unknown in sorted(present - allowed):

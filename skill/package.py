@@ -56,6 +56,7 @@ EXCLUDED_SOURCES = (
     "skill/certvalidator_standin.py",  # the web service's guard around flask-ask-sdk
     "skill/package.py",     # this build tool
     "skill/model.py",       # the interaction model generator
+    "skill/model_checks.py",  # the rules it refuses a model by
 )
 _FIXED_TIME = (2020, 1, 1, 0, 0, 0)     # zip entry times: the same sources give the same zip
 
@@ -233,7 +234,16 @@ def lock(out: Path = REQUIREMENTS) -> list[str]:
 
 
 def skill_package(out: Path, endpoint: str | None = None) -> Path:
-    """The skill package as the ASK CLI and SMAPI take it: skill.json + one model per locale."""
+    """The skill package as the ASK CLI and SMAPI take it: skill.json + one model per locale.
+
+    The models go through the model builder first, so a package is never assembled from a model
+    that `make model` would refuse (skill/model_checks.py), nor from a stale checked-in one.
+    """
+    from skill.model import build_models, stale_models
+
+    stale = stale_models(build_models())   # ModelRefused (a ValueError) names every problem
+    if stale:
+        raise ValueError(f"interaction_models/{stale[0]}.json is stale: run `make model`")
     manifest = json.loads(SKILL_JSON.read_text(encoding="utf-8"))
     if endpoint:
         manifest["manifest"]["apis"]["custom"]["endpoint"] = {"uri": endpoint}
