@@ -124,8 +124,33 @@ def expand(sample: str) -> list[str]:
     return [form for form in dict.fromkeys(forms) if form]
 
 
-_INTENT_KEYS = {"name", "slots", "samples"}
+_INTENT_KEYS = {"name", "slots", "alternatives", "samples"}
 _SLOT_KEYS = {"name", "type"}
+_NAMED = re.compile(r"<(\w+)>")
+
+
+def _named_alternatives(raw: Any, where: str) -> dict[str, str]:
+    """`alternatives:` of an intent file: name -> a group, written once, used as <name> in lines.
+
+    The same dozen ways of naming a person ("my husband", "my mum", "she" ...) recur in many
+    lines; written once they stay consistent, and a line reads as the sentence it stands for.
+    """
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(
+            isinstance(v, list) and v and all(isinstance(w, str) and "(" not in w and "|" not in w
+                                               for w in v) for v in raw.values()):
+        raise ModelError(f"{where}: 'alternatives' must map names to lists of plain words")
+    return {str(name): "(" + "|".join(words) + ")" for name, words in raw.items()}
+
+
+def _substitute(source: str, named: dict[str, str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        if match.group(1) not in named:
+            raise ValueError(f"<{match.group(1)}> is not under 'alternatives'")
+        return named[match.group(1)]
+
+    return _NAMED.sub(replace, source)
 
 
 def read_intents(directory: Path = INTENTS_DIR
@@ -163,6 +188,7 @@ def read_intents(directory: Path = INTENTS_DIR
         if slots:
             intent["slots"] = [{"name": s["name"], "type": s["type"]} for s in slots]
         samples: dict[str, None] = {}   # ordered, without repeats
+        named = _named_alternatives(data.get("alternatives"), where)
         written = _sample_lines(node)
         forms: dict[str, Origin] = {}
         for index, source in enumerate(data.get("samples") or []):
@@ -170,7 +196,7 @@ def read_intents(directory: Path = INTENTS_DIR
             if not isinstance(source, str):   # YAML reads a bare yes / no / on as true / false
                 raise ModelError(f"{where}:{line}: sample {source!r} is not text: quote it")
             try:
-                expanded = expand(str(source))
+                expanded = expand(_substitute(source, named))
             except ValueError as error:
                 raise ModelError(f"{where}:{line}: sample {source!r}: {error}") from None
             for form in expanded:

@@ -254,6 +254,9 @@ _VOWEL_SOUND_EXCEPTIONS = frozenset({"one", "once", "useful", "usual", "usually"
                                      "university", "uniform", "european", "user", "eu", "u"})
 _CONSONANT_SOUND_EXCEPTIONS = frozenset({"hour", "hours", "honest", "honestly", "herb", "mri",
                                          "emg", "ms", "mnd", "als", "ecg", "ekg", "x", "mrs"})
+# Digits are said one by one ("nine one one", "nine nine nine"): a repeat is no mistake.
+_NUMBERS = frozenset({"zero", "oh", "one", "two", "three", "four", "five", "six", "seven",
+                      "eight", "nine"})
 # Pairs of words that are never right next to each other in English.
 _BAD_PAIRS = {("mean", "of"): "'mean of'", ("a", "a"): "doubled word"}
 
@@ -274,7 +277,7 @@ def grammar_problems(words: list[str]) -> list[str]:
             problems.append(f"a contraction split off ({before} {word})")
         if following is None:
             continue
-        if following == word and not word.startswith("{"):
+        if following == word and not word.startswith("{") and word not in _NUMBERS:
             problems.append(f"doubled word '{word} {word}'")
         if (word, following) in _BAD_PAIRS and following != word:
             problems.append(f"{_BAD_PAIRS[(word, following)]}")

@@ -278,3 +278,23 @@ def test_make_skill_package_refuses_a_model_make_model_would_refuse(tmp_path, mo
     err = capsys.readouterr().err
     assert "CauseIntent.yaml:4: 'yes' means CauseIntent and AMAZON.YesIntent" in err
     assert not (tmp_path / "package").exists()
+
+
+def test_named_alternatives_are_written_once_and_used_as_one_group(tmp_path):
+    intents_dir, source = _fixture(tmp_path, {"CauseIntent": (
+        "name: CauseIntent\nalternatives:\n  who: [he, my dad]\nsamples:\n"
+        "  - what causes twitching\n  - why does <who> twitch\n")})
+    models = build_models(intents_dir=intents_dir, source_path=source)
+    intents = models["en-US"]["interactionModel"]["languageModel"]["intents"]
+    samples = next(i for i in intents if i["name"] == "CauseIntent")["samples"]
+    assert samples == ["what causes twitching", "why does he twitch", "why does my dad twitch"]
+
+
+def test_an_unknown_named_alternative_names_file_line_and_name(tmp_path):
+    from skill.model import ModelError
+
+    intents_dir, source = _fixture(tmp_path, {"CauseIntent": (
+        "name: CauseIntent\nsamples:\n  - what causes twitching\n  - why do <who> twitch\n")})
+    with pytest.raises(ModelError, match=r"^CauseIntent\.yaml:4: .*<who> is not under "
+                                         r"'alternatives'$"):
+        build_models(intents_dir=intents_dir, source_path=source)
