@@ -13,7 +13,9 @@ with one line per problem, naming the source file and line:
   duplicates another one and teaches a classifier that "um" means something;
 - the wake word or the skill's invocation name in a sample (Alexa strips both before the model
   sees the words; certification refuses them);
-- ungrammatical template forms, found by a small lint (see `grammar_problems`).
+- ungrammatical template forms, found by a small lint (see `grammar_problems`);
+- two samples one word apart ("my", "the" ...) that mean different intents: "is twitching
+  serious" and "is my twitching serious" are one question, and must get one answer.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ class Report:
         return any(self.problems.values())
 
 
-RULES = ("slot", "conflict", "shared-value", "filler", "wake-word", "grammar")
+RULES = ("slot", "conflict", "shared-value", "filler", "wake-word", "grammar", "one-word-apart")
 
 
 def check_model(language_model: Mapping[str, Any], origins: Mapping[str, Mapping[str, Origin]],
@@ -120,6 +122,7 @@ def check_model(language_model: Mapping[str, Any], origins: Mapping[str, Mapping
             for problem in grammar_problems(words):
                 report.add("grammar", f"{where(name, sample)}: {problem}: {sample!r}")
     _check_conflicts(intents, types, where, report)
+    _check_one_word_apart(intents, where, report)
     _check_shared_values(types, value_sources or {}, [set(g) for g in same_subject], report)
     return report
 
@@ -197,6 +200,29 @@ def _check_conflicts(intents: list[Mapping[str, Any]], types: Mapping[str, Mappi
         more = f" and {len(examples) - _MAX_SHOWN} more" if len(examples) > _MAX_SHOWN else ""
         report.add("conflict", f"{here}: {', '.join(examples[:_MAX_SHOWN])}{more} means "
                                f"{intent} and {first_intent} ({there})")
+
+
+# Words whose presence does not change what is asked ("is (my) twitching serious").
+_LIGHT = frozenset({"my", "the", "your", "these", "this"})
+
+
+def _check_one_word_apart(intents: list[Mapping[str, Any]], where: Any, report: Report) -> None:
+    """Samples that differ by one light word only, owned by two intents."""
+    owner: dict[str, str] = {}
+    for intent in intents:
+        for sample in intent.get("samples", []):
+            owner.setdefault(sample, intent["name"])
+    for sample, intent in owner.items():
+        words = sample.split()
+        for index, word in enumerate(words):
+            if word not in _LIGHT:
+                continue
+            shorter = " ".join(words[:index] + words[index + 1:])
+            other = owner.get(shorter)
+            if other is not None and other != intent:
+                report.add("one-word-apart", f"{where(intent, sample)}: {sample!r} means "
+                                             f"{intent}, but {shorter!r} ({where(other, shorter)})"
+                                             f" means {other}")
 
 
 def _check_shared_values(types: Mapping[str, Mapping[str, Any]],

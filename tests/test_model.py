@@ -298,3 +298,11 @@ def test_an_unknown_named_alternative_names_file_line_and_name(tmp_path):
     with pytest.raises(ModelError, match=r"^CauseIntent\.yaml:4: .*<who> is not under "
                                          r"'alternatives'$"):
         build_models(intents_dir=intents_dir, source_path=source)
+
+
+def test_two_samples_one_word_apart_that_mean_two_intents_are_refused(tmp_path):
+    problems = _refusal(tmp_path, {
+        "CauseIntent": "name: CauseIntent\nsamples:\n  - is twitching serious\n",
+        "ConditionIntent": "name: ConditionIntent\nsamples:\n  - is my twitching serious\n"})
+    assert problems == ["ConditionIntent.yaml:3: 'is my twitching serious' means ConditionIntent, "
+                        "but 'is twitching serious' (CauseIntent.yaml:3) means CauseIntent"]
