@@ -298,9 +298,31 @@ def check_models(content: Content | None = None, intents_dir: Path | None = None
         key = render(model)
         if key not in done:
             done[key] = check_model(model["interactionModel"]["languageModel"], origins,
-                                    value_sources, groups)
+                                    value_sources, groups, _locator(value_sources))
         reports[locale] = done[key]
     return models, reports
+
+
+def _locator(value_sources: dict[str, str]) -> Any:
+    """'content/<file>:<line>' of a slot value: the first line naming the phrase after its entry's
+    id (a synonym list may wrap), else the file alone."""
+    def locate(type_name: str, entry: str, phrase: str) -> str:
+        source = value_sources.get(type_name, type_name)
+        try:
+            lines = (ROOT / source).read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return source
+        start = next((n for n, line in enumerate(lines)
+                      if re.search(rf"\bid:\s*[\"']?{re.escape(entry)}[\"']?\s*$", line)), 0)
+        # the phrase as a whole item: after "name:", "[" or ",", before "," or "]" or the end
+        pattern = re.compile(rf"(?:^|[\[,:])\s*[\"']?{re.escape(phrase)}[\"']?\s*(?:[,\]]|$)",
+                             re.IGNORECASE)
+        for number in range(start, len(lines)):
+            if pattern.search(lines[number]):
+                return f"{source}:{number + 1}"
+        return source
+
+    return locate
 
 
 def build_models(content: Content | None = None, intents_dir: Path | None = None,

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
@@ -77,12 +77,14 @@ RULES = ("slot", "conflict", "shared-value", "filler", "wake-word", "grammar", "
 
 def check_model(language_model: Mapping[str, Any], origins: Mapping[str, Mapping[str, Origin]],
                 value_sources: Mapping[str, str] | None = None,
-                same_subject: Iterable[Iterable[str]] = ()) -> Report:
+                same_subject: Iterable[Iterable[str]] = (),
+                locate: Callable[[str, str, str], str] | None = None) -> Report:
     """Every rule above over one locale's language model; an empty Report when it is clean.
 
     `origins` maps intent -> sample form -> where it was written; `value_sources` maps a slot
     type to the content file its values come from (for the shared-value message);
-    `same_subject` lists groups of entry ids that are one subject seen from two sides.
+    `same_subject` lists groups of entry ids that are one subject seen from two sides;
+    `locate(slot type, entry id, phrase)` says where a slot value is written ("file:line").
     """
     report = Report()
     intents = language_model["intents"]
@@ -123,7 +125,9 @@ def check_model(language_model: Mapping[str, Any], origins: Mapping[str, Mapping
                 report.add("grammar", f"{where(name, sample)}: {problem}: {sample!r}")
     _check_conflicts(intents, types, where, report)
     _check_one_word_apart(intents, where, report)
-    _check_shared_values(types, value_sources or {}, [set(g) for g in same_subject], report)
+    sources = value_sources or {}
+    _check_shared_values(types, locate or (lambda type_name, _e, _p: sources.get(
+        type_name, type_name)), [set(g) for g in same_subject], report)
     return report
 
 
@@ -226,7 +230,7 @@ def _check_one_word_apart(intents: list[Mapping[str, Any]], where: Any, report: 
 
 
 def _check_shared_values(types: Mapping[str, Mapping[str, Any]],
-                         value_sources: Mapping[str, str], groups: list[set[str]],
+                         locate: Callable[[str, str, str], str], groups: list[set[str]],
                          report: Report) -> None:
     """A phrase that is a value of two slot types is ambiguous unless both are one subject."""
     ids = {entry for slot_type in types.values() for _, entry in _phrases(slot_type)}
@@ -240,7 +244,7 @@ def _check_shared_values(types: Mapping[str, Mapping[str, Any]],
             first = seen.setdefault(phrase, (type_name, entry))
             same = first[1] == entry or any({entry, first[1]} <= g for g in groups)
             if first[0] != type_name and not same:
-                source = value_sources.get(type_name, type_name)
+                source = locate(type_name, entry, phrase)
                 report.add("shared-value", f"{source}: '{phrase}' is a value of {type_name} "
                                            f"(entry {entry}) and of {first[0]} "
                                            f"(entry {first[1]})")

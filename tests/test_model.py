@@ -165,7 +165,7 @@ def test_a_sample_that_is_a_built_in_intents_own_phrase_is_refused(tmp_path):
 def test_a_slot_value_shared_by_two_slot_types_is_refused_unless_one_subject(tmp_path):
     habit = "  HabitType: habit\n"
     problems = _refusal(tmp_path, {"BodyPartIntent": BODY}, habit)
-    assert "content/prevention.yaml: 'caffeine' is a value of HabitType (entry less_caffeine) " \
+    assert "content/prevention.yaml:87: 'caffeine' is a value of HabitType (entry less_caffeine) " \
            "and of CauseType (entry caffeine)" in problems
     declared = "same_subject:\n" + "".join(
         f"  - [{group}]\n" for group in ("caffeine, less_caffeine", "stress, manage_stress",
