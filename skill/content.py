@@ -29,7 +29,8 @@ _LINE = "__line__"
 _KIND_KEYS = {"kind", "doctor_pointer", "emergency_first", "sensitive", "overview", "entries",
               "locales"}
 _ENTRY_REQUIRED = {"id", "name", "title", "speech", "card"}
-_ENTRY_KEYS = _ENTRY_REQUIRED | {"synonyms", "more", "locales", "sensitive", "emergency"}
+_ENTRY_KEYS = _ENTRY_REQUIRED | {"synonyms", "more", "locales", "sensitive", "emergency",
+                                  "signs"}
 _OVERVIEW_REQUIRED = {"id", "title", "speech", "list_intro", "items", "card"}
 _OVERVIEW_KEYS = _OVERVIEW_REQUIRED | {"more", "groups"}
 _GROUP_KEYS = {"name", "items"}
@@ -70,6 +71,7 @@ class Entry(NamedTuple):
     synonyms: tuple[str, ...] = ()
     sensitive: bool = False  # never named aloud unasked (welcome back), whatever its kind says
     emergency: bool = False  # answered with the call instruction, then the session ends
+    signs: tuple[str, ...] = ()  # emergency only: words that, heard in any slot, mean emergency
     locales: tuple[tuple[str, Local], ...] = ()  # (locale, its words): see Content.for_locale
 
 
@@ -243,15 +245,16 @@ class Content:
         """Whether words heard in any slot name an emergency sign among others ("weakness and
         slurred speech", "twitching and i can't breathe"): then the emergency answer wins.
 
-        Read from the emergency entry's name and synonyms of two words or more, found whole
-        words: a lone word ("emergency") is too often part of a question about twitching.
+        Read from the emergency entry's name, synonyms and `signs` of two words or more, found
+        whole words: a lone word ("emergency") is too often part of a question about twitching.
+        The signs are not slot values: a statement of a sign belongs to EmergencyIntent alone.
         """
         entry = self.emergency
         if entry is None or not phrase:
             return False
         said = f" {normalise(phrase)} "
-        return any(f" {normalise(sign)} " in said for sign in (entry.name, *entry.synonyms)
-                   if len(sign.split()) > 1)
+        signs = (entry.name, *entry.synonyms, *entry.signs)
+        return any(f" {normalise(sign)} " in said for sign in signs if len(sign.split()) > 1)
 
     def is_sensitive(self, item_id: str) -> bool:
         """Whether naming `item_id` aloud unasked could tell a household about someone's health.
@@ -463,6 +466,13 @@ class _Checker:
 
     def keys(self, raw: dict[str, Any], required: set[str], allowed: set[str], item: str | None):
         present = set(raw) - {_LINE}
+        for unknown in sorted(present - allowed, key=str):   # a misspelt key, named as written
+            from difflib import get_close_matches
+
+            guess = get_close_matches(str(unknown), sorted(allowed - present), n=1, cutoff=0.6)
+            if guess:
+                raise self.fail(raw, f"unknown field '{unknown}' (did you mean '{guess[0]}'?)",
+                                item)
         for missing in sorted(required - present):
             raise self.fail(raw, f"missing field '{missing}'", item)
         for unknown in sorted(present - allowed):
@@ -560,6 +570,7 @@ def _parse_entry(check: _Checker, raw: Any, kind: str, known: Collection[str] = 
         locales=_parse_locales(check, raw, item, _LOCAL_ENTRY_KEYS, known),
         sensitive=check.flag(raw, "sensitive", item),
         emergency=check.flag(raw, "emergency", item),
+        signs=_words(check, raw, "signs", item),
     )
     _check_said(check, raw, item, entry.locales, _texts(entry))
     return entry
@@ -623,6 +634,8 @@ def _parse_kind(path: Path, parsed: _ParseCache | None = None, known: Collection
     for entry, entry_raw in zip(entries, raw["entries"], strict=True):
         if entry.emergency and entry.more:  # the emergency answer ends the session: no "more"
             raise check.fail(entry_raw, "an emergency entry cannot have 'more'", entry.id)
+        if entry.signs and not entry.emergency:
+            raise check.fail(entry_raw, "only the emergency entry has 'signs'", entry.id)
     overview = _parse_overview(check, raw["overview"], kind) if "overview" in raw else None
     locales = _parse_locales(check, raw, None, _LOCAL_KIND_KEYS, known)
     _check_said(check, raw, None, locales, [text for item in (*entries, overview) if item

@@ -157,6 +157,17 @@ def test_an_unknown_field_is_an_error(content_copy):
         load_content(content_copy)
 
 
+def test_a_misspelt_field_is_named_with_the_field_it_should_be(content_copy):
+    causes = content_copy / "causes.yaml"
+    text = causes.read_text()
+    start = text.index("  - id: caffeine")
+    title = text.index("    title:", start)
+    causes.write_text(text[:title] + "    titel:" + text[title + len("    title:"):])
+    with pytest.raises(ContentError, match=r"causes\.yaml:\d+: entry 'caffeine' unknown field "
+                                           r"'titel' \(did you mean 'title'\?\)"):
+        load_content(content_copy)
+
+
 def test_broken_yaml_names_the_file_and_line(content_copy):
     (content_copy / "about.yaml").write_text("kind: about\nentries:\n  - id: [unclosed\n")
     with pytest.raises(ContentError, match=r"about\.yaml:\d+: not valid YAML"):

@@ -103,5 +103,218 @@ def test_a_bad_sample_line_names_its_file(tmp_path):
     from skill.build.model import ModelError, load_intents
 
     (tmp_path / "CauseIntent.yaml").write_text("name: CauseIntent\nsamples: ['what (causes']\n")
-    with pytest.raises(ModelError, match=r"CauseIntent\.yaml: sample 'what \(causes'"):
+    with pytest.raises(ModelError, match=r"CauseIntent\.yaml:2: sample 'what \(causes'"):
         load_intents(tmp_path)
+
+
+# --- make model refuses a model Alexa's tools would flag, one line per problem ------------------
+
+def test_the_model_has_no_conflict_filler_wake_word_or_ungrammatical_form_in_any_locale():
+    from skill.build.model import check_models
+
+    _, reports = check_models()
+    for locale, report in reports.items():
+        assert report.lines() == [], locale
+
+
+def _fixture(tmp_path, intents: dict[str, str], extra: str = ""):
+    """A model source with the given intent files (name -> YAML text) and the real content."""
+    intents_dir = tmp_path / "intents"
+    intents_dir.mkdir()
+    required = {name: f"name: {name}\nsamples: []\n" for name in REQUIRED_INTENTS}
+    for name, text in {**required, **intents}.items():
+        (intents_dir / f"{name}.yaml").write_text(text)
+    source = tmp_path / "model.yaml"
+    source.write_text("invocation_name: muscle twitch guide\nlocales: [en-US]\n"
+                      "slot_types:\n  BodyPartType: body_part\n  CauseType: cause\n" + extra)
+    return intents_dir, source
+
+
+def _refusal(tmp_path, intents: dict[str, str], extra: str = "") -> list[str]:
+    from skill.build.model import ModelRefused
+
+    intents_dir, source = _fixture(tmp_path, intents, extra)
+    with pytest.raises(ModelRefused) as refused:
+        build_models(intents_dir=intents_dir, source_path=source)
+    return refused.value.problems
+
+
+BODY = ("name: BodyPartIntent\nslots:\n  - name: BodyPart\n    type: BodyPartType\nsamples:\n"
+        "  - why does my {BodyPart} twitch\n")
+
+
+def test_a_clean_fixture_is_accepted(tmp_path):
+    intents_dir, source = _fixture(tmp_path, {"BodyPartIntent": BODY})
+    models = build_models(intents_dir=intents_dir, source_path=source)
+    assert "why does my {BodyPart} twitch" in [
+        s for i in models["en-US"]["interactionModel"]["languageModel"]["intents"]
+        for s in i["samples"]]
+
+
+def test_a_misspelt_slot_is_refused_naming_file_line_and_the_slot_meant(tmp_path):
+    problems = _refusal(tmp_path, {"BodyPartIntent": BODY + "  - my {Bodypart} twitches\n"})
+    assert problems == ["BodyPartIntent.yaml:7: {Bodypart} is not a slot of BodyPartIntent "
+                        "(did you mean {BodyPart}?): 'my {Bodypart} twitches'"]
+
+
+def test_an_utterance_two_intents_mean_once_slots_are_filled_is_refused(tmp_path):
+    problems = _refusal(tmp_path, {
+        "BodyPartIntent": BODY,
+        "CauseIntent": "name: CauseIntent\nsamples:\n  - what causes twitching\n"
+                       "  - why does my (arm|face) twitch\n"})
+    assert len(problems) == 1
+    assert problems[0].startswith("CauseIntent.yaml:4: 'why does my arm twitch'")
+    assert "means CauseIntent and BodyPartIntent (BodyPartIntent.yaml:6)" in problems[0]
+
+
+def test_a_sample_that_is_a_built_in_intents_own_phrase_is_refused(tmp_path):
+    problems = _refusal(tmp_path, {
+        "CauseIntent": "name: CauseIntent\nsamples:\n  - what causes twitching\n  - stop\n"})
+    assert problems == ["CauseIntent.yaml:4: 'stop' means CauseIntent and AMAZON.StopIntent "
+                        "(Alexa's built-in phrases)"]
+
+
+def test_a_slot_value_shared_by_two_slot_types_is_refused_unless_one_subject(tmp_path):
+    habit = "  HabitType: habit\n"
+    problems = _refusal(tmp_path, {"BodyPartIntent": BODY}, habit)
+    assert "content/prevention.yaml:88: 'caffeine' is a value of HabitType (entry less_caffeine) " \
+           "and of CauseType (entry caffeine)" in problems
+    declared = "same_subject:\n" + "".join(
+        f"  - [{group}]\n" for group in ("caffeine, less_caffeine", "stress, manage_stress",
+                                         "sleep, sleep_enough", "dehydration, water",
+                                         "minerals, balanced_diet", "overuse, exercise"))
+    (tmp_path / "ok").mkdir()
+    intents_dir, source = _fixture(tmp_path / "ok", {"BodyPartIntent": BODY}, habit + declared)
+    assert build_models(intents_dir=intents_dir, source_path=source)
+
+
+@pytest.mark.parametrize(("sample", "problem"), [
+    ("um why do i twitch", "filler um (the recogniser drops it)"),
+    ("hmm what causes twitching", "filler hmm (the recogniser drops it)"),
+    ("alexa what causes twitching", "wake word alexa"),
+    ("ask muscle twitch guide what causes twitching", "the invocation name 'muscle twitch guide'"),
+    ("my speech are slurred", "'speech are' (singular subject, plural verb)"),
+    ("my twitches has lasted weeks", "'twitches has' (plural subject, singular verb)"),
+    ("i have a twitches in my arm", "'a' before the plural 'twitches'"),
+    ("what causes the the twitching", "doubled word 'the the'"),
+    ("i 've got a twitch", "a contraction split off (i 've)"),
+    ("how do it work", "'do it work' (does)"),
+    ("does my twitches mean something", "'does ... twitches' (singular verb, plural subject)"),
+    ("is my twitching be a sign of something", "'is ... be' (two verbs)"),
+    ("does my twitching mean of something", "'mean of'"),
+    ("what causes a emergency twitch", "'a emergency' (an)"),
+])
+def test_fillers_wake_words_and_ungrammatical_forms_are_refused(tmp_path, sample, problem):
+    problems = _refusal(tmp_path, {
+        "CauseIntent": f"name: CauseIntent\nsamples:\n  - what causes twitching\n  - {sample}\n"})
+    assert problems == [f"CauseIntent.yaml:4: {problem}: {sample!r}"]
+
+
+@pytest.mark.parametrize("sample", [
+    "is my twitching serious", "are my twitches serious", "i was twitching all day",
+    "what is an emg", "is it an a. l. s. sign", "do my muscles twitch", "how does it work",
+    "what are the signs of als", "my words are slurred", "a twitching muscle",
+])
+def test_the_grammar_lint_accepts_good_english(sample):
+    from skill.build.model_checks import grammar_problems
+
+    assert grammar_problems(sample.split()) == []
+
+
+def test_broken_yaml_is_one_line_naming_file_and_line_without_a_traceback(tmp_path):
+    from skill.build.model import ModelError
+
+    intents_dir, source = _fixture(tmp_path, {"CauseIntent": "name: CauseIntent\nsamples: [a\n"})
+    with pytest.raises(ModelError) as error:
+        build_models(intents_dir=intents_dir, source_path=source)
+    assert re.fullmatch(r"CauseIntent\.yaml:\d+: not valid YAML: [^\n]+", str(error.value))
+    assert error.value.__cause__ is None and error.value.__suppress_context__
+
+
+def test_a_sample_yaml_reads_as_true_or_a_number_must_be_quoted(tmp_path):
+    from skill.build.model import ModelError
+
+    intents_dir, source = _fixture(tmp_path, {"AMAZON.NoIntent": "name: AMAZON.NoIntent\n"
+                                                                 "samples:\n  - no\n"})
+    with pytest.raises(ModelError, match=r"^AMAZON\.NoIntent\.yaml:3: sample False is not text: "
+                                         r"quote it$"):
+        build_models(intents_dir=intents_dir, source_path=source)
+
+
+def test_a_misspelt_key_names_the_misspelling_and_the_key_meant(tmp_path):
+    from skill.build.model import ModelError
+
+    intents_dir, source = _fixture(tmp_path, {
+        "CauseIntent": "name: CauseIntent\nsampels:\n  - what causes twitching\n"})
+    with pytest.raises(ModelError, match=r"^CauseIntent\.yaml:2: unknown key 'sampels' "
+                                         r"\(did you mean 'samples'\?\)$"):
+        build_models(intents_dir=intents_dir, source_path=source)
+
+
+def test_make_model_prints_one_line_per_problem_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    import skill.build.model as model
+
+    intents_dir, source = _fixture(tmp_path, {
+        "CauseIntent": "name: CauseIntent\nsamples:\n  - what causes twitching\n"
+                       "  - um what causes twitching\n  - my {Bodypart} twitches\n"})
+    monkeypatch.setattr(model, "INTENTS_DIR", intents_dir)
+    monkeypatch.setattr(model, "SOURCE", source)
+    monkeypatch.setattr(model, "MODELS_DIR", tmp_path / "out")
+    assert model.main([]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[-1] == "make model: refused, 2 problem(s); nothing written"
+    assert len(lines) == 3 and all(line.startswith("CauseIntent.yaml:") for line in lines[:2])
+    assert not (tmp_path / "out").exists()
+
+
+def test_make_model_reports_broken_yaml_in_one_line(tmp_path, monkeypatch, capsys):
+    import skill.build.model as model
+
+    intents_dir, source = _fixture(tmp_path, {"CauseIntent": "name: CauseIntent\nsamples: [a\n"})
+    monkeypatch.setattr(model, "INTENTS_DIR", intents_dir)
+    monkeypatch.setattr(model, "SOURCE", source)
+    assert model.main([]) == 1
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_make_skill_package_refuses_a_model_make_model_would_refuse(tmp_path, monkeypatch,
+                                                                     capsys):
+    import skill.build.model as model
+    from skill.build import package
+
+    intents_dir, source = _fixture(tmp_path, {
+        "CauseIntent": "name: CauseIntent\nsamples:\n  - what causes twitching\n  - 'yes'\n"})
+    monkeypatch.setattr(model, "INTENTS_DIR", intents_dir)
+    monkeypatch.setattr(model, "SOURCE", source)
+    assert package.main(["skill-package", "--out", str(tmp_path / "package")]) == 1
+    err = capsys.readouterr().err
+    assert "CauseIntent.yaml:4: 'yes' means CauseIntent and AMAZON.YesIntent" in err
+    assert not (tmp_path / "package").exists()
+
+
+def test_named_alternatives_are_written_once_and_used_as_one_group(tmp_path):
+    intents_dir, source = _fixture(tmp_path, {"CauseIntent": (
+        "name: CauseIntent\nalternatives:\n  who: [he, my dad]\nsamples:\n"
+        "  - what causes twitching\n  - why does <who> twitch\n")})
+    models = build_models(intents_dir=intents_dir, source_path=source)
+    intents = models["en-US"]["interactionModel"]["languageModel"]["intents"]
+    samples = next(i for i in intents if i["name"] == "CauseIntent")["samples"]
+    assert samples == ["what causes twitching", "why does he twitch", "why does my dad twitch"]
+
+
+def test_an_unknown_named_alternative_names_file_line_and_name(tmp_path):
+    from skill.build.model import ModelError
+
+    intents_dir, source = _fixture(tmp_path, {"CauseIntent": (
+        "name: CauseIntent\nsamples:\n  - what causes twitching\n  - why do <who> twitch\n")})
+    with pytest.raises(ModelError, match=r"^CauseIntent\.yaml:4: .*<who> is not under "
+                                         r"'alternatives'$"):
+        build_models(intents_dir=intents_dir, source_path=source)
+
+
+def test_two_samples_one_word_apart_that_mean_two_intents_are_refused(tmp_path):
+    problems = _refusal(tmp_path, {
+        "CauseIntent": "name: CauseIntent\nsamples:\n  - is twitching serious\n",
+        "ConditionIntent": "name: ConditionIntent\nsamples:\n  - is my twitching serious\n"})
+    assert problems == ["ConditionIntent.yaml:3: 'is my twitching serious' means ConditionIntent, "
+                        "but 'is twitching serious' (CauseIntent.yaml:3) means CauseIntent"]

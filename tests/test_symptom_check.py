@@ -501,14 +501,34 @@ INTENTS = {intent["name"]: intent for intent in MODEL["intents"]}
 
 def test_the_phrasings_that_start_the_check_are_in_its_intent():
     samples = set(INTENTS["SymptomCheckIntent"]["samples"])
-    assert {"should i worry about my twitching", "is my twitching serious",
-            "check my symptoms"} <= samples
+    assert {"should i worry about my twitching", "should i worry about twitching",
+            "check my symptoms", "check if my twitching is serious"} <= samples
+
+
+def test_is_my_twitching_serious_means_what_is_twitching_serious_means():
+    """One word ("my") apart must not be two different answers: both get the serious answer."""
+    serious = set(INTENTS["IsItSeriousIntent"]["samples"])
+    assert {"is twitching serious", "is my twitching serious", "are my twitches dangerous",
+            "are twitches dangerous"} <= serious
 
 
 def test_answer_words_never_repeat_a_built_in_yes_or_no_sample():
     built_in = set(INTENTS["AMAZON.YesIntent"]["samples"]) | set(
         INTENTS["AMAZON.NoIntent"]["samples"])
     assert not built_in & set(INTENTS["CheckAnswerIntent"]["samples"])
+
+
+def test_no_answer_word_is_a_yes_or_a_no_the_built_in_intents_own():
+    """ "yes", "yeah", "no", "nope" ... arrive as AMAZON.YesIntent / NoIntent, never as a slot."""
+    values = next(t for t in MODEL["types"] if t["name"] == "CheckAnswerType")["values"]
+    meaning = {w: v["id"] for v in values for w in (v["name"]["value"],
+                                                     *v["name"].get("synonyms", []))}
+    built_in = set(INTENTS["AMAZON.YesIntent"]["samples"]) | set(
+        INTENTS["AMAZON.NoIntent"]["samples"])
+    assert built_in & set(meaning) == set()
+    owned = ("yes", "yeah", "yep", "yup", "no", "nope", "nah")
+    # "no idea" starts with "no" but means not sure: the only such word, and never a yes or no.
+    assert {w: m for w, m in meaning.items() if w.split()[0] in owned} == {"no idea": UNSURE}
 
 
 def test_the_answer_slot_type_is_yes_no_and_not_sure_from_the_content():
@@ -528,7 +548,7 @@ def test_the_answer_slot_type_is_yes_no_and_not_sure_from_the_content():
     ("    reprompt: >-\n      Have your muscles felt weak?",
      "    repromt: typo\n    reprompt: >-\n      Have your muscles felt weak?",
      r"entry 'weakness' unknown field 'repromt'"),
-    ("synonyms: [yes i do,", "synonyms: [maybe, yes i do,",
+    ("synonyms: [i do,", "synonyms: [maybe, i do,",
      r"entry 'unsure' says 'maybe', already said for 'yes'"),
     ("  - id: shrinking", "  - id: weakness", r"entry 'weakness' id already used"),
     ("    - id: unsure", "    - id: perhaps_not", r"exactly the ids yes, no, unsure"),

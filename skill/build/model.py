@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from skill.content import Content, load_content
+from skill.content import Content, ContentError, load_content
+from skill.build.model_checks import Origin, Report, check_model
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS_DIR = ROOT / "interaction_models"
@@ -29,17 +30,70 @@ REQUIRED_INTENTS = ("AMAZON.CancelIntent", "AMAZON.HelpIntent", "AMAZON.StopInte
 
 
 class ModelError(ValueError):
-    """An intent file or model.yaml is malformed; the message names the file."""
+    """An intent file or model.yaml is malformed; the message names the file (and line)."""
+
+
+class ModelRefused(ModelError):
+    """The model breaks a rule (skill/build/model_checks.py); `problems` holds one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(f"{len(problems)} problem(s):\n" + "\n".join(problems))
+        self.problems = problems
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return path.name
+
+
+def _compose(path: Path) -> tuple[Any, Any]:
+    """The file's data and its node tree (for line numbers); one-line errors, no traceback."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"{_relative(path)}:{mark.line + 1}" if mark else _relative(path)
+        raise ModelError(f"{where}: not valid YAML: {error.problem or error}") from None
+    except (yaml.YAMLError, OSError, UnicodeDecodeError) as error:
+        raise ModelError(f"{_relative(path)}: cannot be read: {error}") from None
+    return data, node
 
 
 def _load_yaml(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ModelError(f"{path.name}: not valid YAML: {error}") from error
+    data, _ = _compose(path)
     if not isinstance(data, dict):
-        raise ModelError(f"{path.name}: must be a mapping")
+        raise ModelError(f"{_relative(path)}: must be a mapping")
     return data
+
+
+def _key_problem(where: str, present: set[str], required: set[str], allowed: set[str]
+                 ) -> str | None:
+    """A misspelt key names the misspelling and the key it should be; else unknown / missing."""
+    from difflib import get_close_matches
+
+    unknown = sorted(present - allowed)
+    for key in unknown:
+        guess = get_close_matches(str(key), sorted(allowed - present), n=1, cutoff=0.6)
+        if guess:
+            return f"{where}: unknown key '{key}' (did you mean '{guess[0]}'?)"
+    if unknown:
+        return f"{where}: unknown key '{unknown[0]}' (allowed: {', '.join(sorted(allowed))})"
+    missing = sorted(required - present)
+    if missing:
+        return f"{where}: missing key '{missing[0]}'"
+    return None
+
+
+def _key_line(node: Any, key: str) -> int | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            if getattr(key_node, "value", None) == key:
+                return key_node.start_mark.line + 1
+    return None
 
 
 MAX_EXPANSION = 200   # samples one written line may stand for; more is a mistake, not coverage
@@ -70,34 +124,108 @@ def expand(sample: str) -> list[str]:
     return [form for form in dict.fromkeys(forms) if form]
 
 
-def load_intents(directory: Path = INTENTS_DIR) -> list[dict[str, Any]]:
-    """Intent definitions in model order: custom intents by name, then AMAZON built-ins."""
+_INTENT_KEYS = {"name", "slots", "alternatives", "samples"}
+_SLOT_KEYS = {"name", "type"}
+_NAMED = re.compile(r"<(\w+)>")
+
+
+def _named_alternatives(raw: Any, where: str) -> dict[str, str]:
+    """`alternatives:` of an intent file: name -> a group, written once, used as <name> in lines.
+
+    The same dozen ways of naming a person ("my husband", "my mum", "she" ...) recur in many
+    lines; written once they stay consistent, and a line reads as the sentence it stands for.
+    """
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(
+            isinstance(v, list) and v and all(isinstance(w, str) and "(" not in w and "|" not in w
+                                               for w in v) for v in raw.values()):
+        raise ModelError(f"{where}: 'alternatives' must map names to lists of plain words")
+    return {str(name): "(" + "|".join(words) + ")" for name, words in raw.items()}
+
+
+def _substitute(source: str, named: dict[str, str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        if match.group(1) not in named:
+            raise ValueError(f"<{match.group(1)}> is not under 'alternatives'")
+        return named[match.group(1)]
+
+    return _NAMED.sub(replace, source)
+
+
+def read_intents(directory: Path = INTENTS_DIR
+                 ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Origin]]]:
+    """Intent definitions in model order, and where each sample form was written.
+
+    Custom intents by name, then AMAZON built-ins. The origins (intent -> form -> file and line)
+    let every later check name the line a developer has to change.
+    """
     intents = []
+    origins: dict[str, dict[str, Origin]] = {}
     for path in sorted(directory.glob("*.yaml")):
-        data = _load_yaml(path)
-        unknown = set(data) - {"name", "slots", "samples"}
-        if unknown or "name" not in data:
-            raise ModelError(f"{path.name}: needs 'name'; unknown keys {sorted(unknown)}")
+        data, node = _compose(path)
+        where = _relative(path)
+        if not isinstance(data, dict):
+            raise ModelError(f"{where}: must be a mapping")
+        problem = _key_problem(where, set(data), {"name"}, _INTENT_KEYS)
+        if problem:
+            bad = next((k for k in data if k not in _INTENT_KEYS), None)
+            line = _key_line(node, bad) if bad else None
+            raise ModelError(problem.replace(where, f"{where}:{line}", 1) if line else problem)
         if data["name"] != path.stem:
-            raise ModelError(f"{path.name}: name '{data['name']}' differs from the file name")
+            raise ModelError(f"{where}:{_key_line(node, 'name')}: name '{data['name']}' differs "
+                             "from the file name")
         intent: dict[str, Any] = {"name": data["name"]}
         slots = data.get("slots") or []
+        if not isinstance(slots, list):
+            raise ModelError(f"{where}:{_key_line(node, 'slots')}: 'slots' must be a list")
+        for slot in slots:
+            problem = _key_problem(f"{where}:{_key_line(node, 'slots')}",
+                                   set(slot) if isinstance(slot, dict) else set(),
+                                   _SLOT_KEYS, _SLOT_KEYS)
+            if problem:
+                raise ModelError(problem)
         if slots:
             intent["slots"] = [{"name": s["name"], "type": s["type"]} for s in slots]
         samples: dict[str, None] = {}   # ordered, without repeats
-        for source in data.get("samples") or []:
+        named = _named_alternatives(data.get("alternatives"), where)
+        written = _sample_lines(node)
+        forms: dict[str, Origin] = {}
+        for index, source in enumerate(data.get("samples") or []):
+            line = written[index] if index < len(written) else 0
+            if not isinstance(source, str):   # YAML reads a bare yes / no / on as true / false
+                raise ModelError(f"{where}:{line}: sample {source!r} is not text: quote it")
             try:
-                samples.update(dict.fromkeys(expand(str(source))))
+                expanded = expand(_substitute(source, named))
             except ValueError as error:
-                raise ModelError(f"{path.name}: sample {source!r}: {error}") from error
+                raise ModelError(f"{where}:{line}: sample {source!r}: {error}") from None
+            for form in expanded:
+                forms.setdefault(form, Origin(where, line, str(source)))
+            samples.update(dict.fromkeys(expanded))
         intent["samples"] = list(samples)
         intents.append(intent)
+        origins[intent["name"]] = forms
     intents.sort(key=lambda i: (i["name"].startswith("AMAZON."), i["name"]))
     names = {intent["name"] for intent in intents}
     for required in REQUIRED_INTENTS:
         if required not in names:
             intents.append({"name": required, "samples": []})
-    return intents
+    return intents, origins
+
+
+def _sample_lines(node: Any) -> list[int]:
+    """The line of each item under `samples:`, in order."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value in node.value:
+            if getattr(key_node, "value", None) == "samples" and \
+                    isinstance(value, yaml.SequenceNode):
+                return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def load_intents(directory: Path = INTENTS_DIR) -> list[dict[str, Any]]:
+    """Intent definitions in model order: custom intents by name, then AMAZON built-ins."""
+    return read_intents(directory)[0]
 
 
 def slot_types(content: Content, mapping: dict[str, str]) -> list[dict[str, Any]]:
@@ -119,24 +247,101 @@ def slot_types(content: Content, mapping: dict[str, str]) -> list[dict[str, Any]
     return types
 
 
-def build_models(content: Content | None = None) -> dict[str, dict[str, Any]]:
-    """Every locale's interaction model, as the JSON Alexa takes."""
+_SOURCE_KEYS = {"invocation_name", "locales", "slot_types", "same_subject", "dialog", "prompts"}
+
+
+def compose_models(content: Content | None = None, intents_dir: Path | None = None,
+                   source_path: Path | None = None
+                   ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Origin]],
+                              dict[str, str], list[list[str]]]:
+    """Every locale's model as Alexa takes it, unchecked; with where samples and values come
+    from, and the entry groups model.yaml declares one subject (`same_subject`)."""
     content = content or load_content()
-    source = _load_yaml(SOURCE)
-    intents = load_intents()
+    source_path = source_path or SOURCE
+    source = _load_yaml(source_path)
+    problem = _key_problem(_relative(source_path), set(source),
+                           {"invocation_name", "locales"}, _SOURCE_KEYS)
+    if problem:
+        raise ModelError(problem)
+    mapping = source.get("slot_types") or {}
+    intents, origins = read_intents(intents_dir or INTENTS_DIR)
+    value_sources = {}
+    for type_name, kind in mapping.items():
+        if kind in content.kinds:
+            value_sources[type_name] = f"content/{content.kinds[kind].source}"
+        elif content.check is not None and kind == content.check.answer_kind:
+            value_sources[type_name] = f"content/{content.check.source}"
+    groups = source.get("same_subject") or []
+    if not isinstance(groups, list) or not all(isinstance(g, list) for g in groups):
+        raise ModelError(f"{_relative(source_path)}: 'same_subject' must be a list of id lists")
     models = {}
     for locale in source["locales"]:
         # Samples are shared; slot values carry each locale's own words (content `locales:`).
         language_model = {
             "invocationName": source["invocation_name"],
             "intents": intents,
-            "types": slot_types(content.for_locale(locale), source.get("slot_types") or {}),
+            "types": slot_types(content.for_locale(locale), mapping),
         }
         model: dict[str, Any] = {"languageModel": language_model}
         for key in ("dialog", "prompts"):
             if source.get(key):
                 model[key] = source[key]
         models[locale] = {"interactionModel": model}
+    return models, origins, value_sources, groups
+
+
+def check_models(content: Content | None = None, intents_dir: Path | None = None,
+                 source_path: Path | None = None) -> tuple[dict[str, dict[str, Any]],
+                                                      dict[str, Report]]:
+    """The models and, per locale, what the rules of skill/build/model_checks.py find in them."""
+    models, origins, value_sources, groups = compose_models(content, intents_dir, source_path)
+    reports: dict[str, Report] = {}
+    done: dict[str, Report] = {}   # locales with byte-identical models are checked once
+    for locale, model in models.items():
+        key = render(model)
+        if key not in done:
+            done[key] = check_model(model["interactionModel"]["languageModel"], origins,
+                                    value_sources, groups, _locator(value_sources))
+        reports[locale] = done[key]
+    return models, reports
+
+
+def _locator(value_sources: dict[str, str]) -> Any:
+    """'content/<file>:<line>' of a slot value: the first line naming the phrase after its entry's
+    id (a synonym list may wrap), else the file alone."""
+    def locate(type_name: str, entry: str, phrase: str) -> str:
+        source = value_sources.get(type_name, type_name)
+        try:
+            lines = (ROOT / source).read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return source
+        start = next((n for n, line in enumerate(lines)
+                      if re.search(rf"\bid:\s*[\"']?{re.escape(entry)}[\"']?\s*$", line)), 0)
+        # the phrase as a whole item: after "name:", "[" or ",", before "," or "]" or the end
+        pattern = re.compile(rf"(?:^|[\[,:])\s*[\"']?{re.escape(phrase)}[\"']?\s*(?:[,\]]|$)",
+                             re.IGNORECASE)
+        for number in range(start, len(lines)):
+            if pattern.search(lines[number]):
+                return f"{source}:{number + 1}"
+        return source
+
+    return locate
+
+
+def build_models(content: Content | None = None, intents_dir: Path | None = None,
+                 source_path: Path | None = None) -> dict[str, dict[str, Any]]:
+    """Every locale's interaction model, as the JSON Alexa takes; ModelRefused when it breaks a
+    rule, with one line per problem (a locale named only when its models differ)."""
+    models, reports = check_models(content, intents_dir, source_path)
+    problems: list[str] = []
+    distinct = {id(report) for report in reports.values()}
+    for locale, report in reports.items():
+        for line in report.lines():
+            line = line if len(distinct) == 1 else f"[{locale}] {line}"
+            if line not in problems:
+                problems.append(line)
+    if problems:
+        raise ModelRefused(problems)
     return models
 
 
@@ -162,8 +367,22 @@ def stale_models(models: dict[str, dict[str, Any]] | None = None) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if a model is stale")
+    parser.add_argument("--report", action="store_true",
+                        help="count samples and problems per locale; write nothing")
     args = parser.parse_args(argv)
-    models = build_models()
+    try:
+        if args.report:
+            return _report()
+        models = build_models()
+    except ModelRefused as refused:
+        for line in refused.problems:
+            print(line, file=sys.stderr)
+        print(f"make model: refused, {len(refused.problems)} problem(s); nothing written",
+              file=sys.stderr)
+        return 1
+    except (ModelError, ContentError) as error:
+        print(error, file=sys.stderr)
+        return 1
     if args.check:
         stale = stale_models(models)
         for locale in stale:
@@ -173,6 +392,22 @@ def main(argv: list[str] | None = None) -> int:
         model_path(locale).write_text(render(model), encoding="utf-8")
         print(f"wrote {model_path(locale).relative_to(ROOT)}")
     return 0
+
+
+def _report() -> int:
+    """Per locale: samples, and how many problems of each rule (the figures for a README)."""
+    from skill.build.model_checks import RULES
+
+    _, reports = check_models()
+    print("locale  samples  " + "  ".join(RULES) + "  (conflicting utterances)")
+    for locale, report in reports.items():
+        print(f"{locale:7} {report.samples:8} " + "  ".join(
+            f"{report.count(rule):>{len(rule)}}" for rule in RULES)
+            + f"  ({report.conflicting_utterances})")
+    first = next(iter(reports.values()), None)
+    for line in first.lines() if first else []:
+        print(line)
+    return 1 if any(reports.values()) else 0
 
 
 if __name__ == "__main__":

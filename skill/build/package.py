@@ -273,7 +273,14 @@ def skill_package(out: Path, endpoint: str | None = None, *,
     The privacy policy and terms of use are addresses the publisher hosts (deploy/privacy-policy.md
     is the policy's text), so they come from the build, never from the repository. With
     `submission`, everything certification asks for must be there, or nothing is written.
+    The models go through the model builder first, so a package is never assembled from a model
+    that `make model` would refuse (skill/build/model_checks.py), nor from a stale checked-in one.
     """
+    from skill.build.model import build_models, stale_models
+
+    stale = stale_models(build_models())   # ModelRefused (a ValueError) names every problem
+    if stale:
+        raise ValueError(f"interaction_models/{stale[0]}.json is stale: run `make model`")
     manifest = json.loads(SKILL_JSON.read_text(encoding="utf-8"))
     body = manifest["manifest"]
     if endpoint:

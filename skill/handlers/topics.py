@@ -42,6 +42,34 @@ class TopicHandler(AbstractRequestHandler):
         return reply(handler_input, speak.answer(overview.id))
 
 
+class SituationHandler(AbstractRequestHandler):
+    """A body part and a cause in one breath ("my calf twitches after running").
+
+    The cause says why, so its answer is the most specific one; the first sentence says back what
+    the person named (content/messages.yaml `situation_part_cause`), so they know both were
+    heard. With only the body part, BodyPartIntent's own TopicHandler answers as before.
+    """
+
+    intent, part_slot, cause_slot = "BodyPartIntent", "BodyPart", "Cause"
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if intent_name(handler_input) != self.intent:
+            return False
+        content = speaker(handler_input).content
+        return bool(read_slot(handler_input, self.part_slot, "body_part", content).entry
+                    and read_slot(handler_input, self.cause_slot, "cause", content).entry)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        speak = speaker(handler_input)
+        part = read_slot(handler_input, self.part_slot, "body_part", speak.content)
+        cause = read_slot(handler_input, self.cause_slot, "cause", speak.content)
+        assert part.entry is not None and cause.entry is not None  # can_handle said so
+        answer = speak.answer(cause.entry.id)
+        said = speak.say("situation_part_cause", part=part.heard or part.entry.name,
+                         cause=cause.heard or cause.entry.name, name=cause.entry.name)
+        return reply(handler_input, answer._replace(speech=f"{said} {answer.speech}"))
+
+
 class FixedTopicHandler(AbstractRequestHandler):
     """Answers an intent that always means one entry ("what is twitching")."""
 
@@ -56,6 +84,7 @@ class FixedTopicHandler(AbstractRequestHandler):
 
 
 TOPIC_HANDLERS: list[AbstractRequestHandler] = [
+    SituationHandler(),   # ahead of BodyPartIntent's TopicHandler: both slots filled
     FixedTopicHandler("EmergencyIntent", "emergency"),
     FixedTopicHandler("WhatIsTwitchingIntent", "what_is"),
     FixedTopicHandler("HowCommonIntent", "how_common"),

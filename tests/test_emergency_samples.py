@@ -1,0 +1,88 @@
+"""Emergency statements, as frightened people say them, reach EmergencyIntent word for word.
+
+Issue: people state what is happening rather than ask, often about someone else, sometimes two
+signs in one breath, with or without "suddenly", and sometimes naming twitching too. Each
+phrasing family below must resolve to EmergencyIntent in every locale by the samples alone
+(`strict`: how a word-for-word emulator matches), so that no close-match luck is needed and no
+other intent can take the statement. These phrasings were written while the samples were grown,
+so they specify coverage; they are not a held-out measure of it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from skill.build.model import build_models
+from skill.simulator.resolver import load_resolver
+
+LOCALES = sorted(build_models())
+
+FAMILIES = {
+    "numbness or weakness on one side": [
+        "one side of my body is numb", "my left side suddenly feels weak", "half my face went numb",
+        "my face is numb on one side", "i can't move my right arm", "my arm suddenly went weak",
+        "my wife's left side is weak", "my dad's left arm is weak", "he feels weak on one side",
+        "my husband can't move his arm", "my mum can't lift her arm"],
+    "a drooping face": [
+        "my face is drooping", "one side of my face is drooping", "my husband's face is drooping",
+        "one side of my mum's face is drooping", "her mouth is drooping",
+        "my nan's face has gone droopy", "my grandfather's face is drooping on one side"],
+    "slurred or lost speech": [
+        "my speech is slurred", "i can't speak properly", "i suddenly lost my speech",
+        "my dad suddenly can't speak", "my mum is slurring her words",
+        "my grandad can't speak properly", "my father's speech is slurred",
+        "she can't get her words out"],
+    "trouble breathing or swallowing": [
+        "i can't breathe", "i can barely breathe", "i'm having trouble swallowing",
+        "he can't breathe", "she's having trouble breathing", "my dad is struggling to breathe",
+        "my son stopped breathing", "my mother suddenly can't swallow", "my baby can't breathe"],
+    "chest pain": [
+        "i have chest pain", "i have a crushing pain in my chest", "my chest is really tight",
+        "my father has chest pain", "i'm having chest pains", "my wife is having chest pains"],
+    "choking": ["i'm choking", "my daughter is choking", "someone is choking",
+                "my little boy is choking", "she's choking"],
+    "a seizure": ["i'm having a seizure", "my son is having a seizure", "he's having a fit",
+                  "my girlfriend is having a seizure", "my brother just had a seizure"],
+    "a suspected stroke": [
+        "i think i'm having a stroke", "am i having a stroke", "i think my grandmother is having "
+        "a stroke", "my wife is having a stroke i think", "i think my husband had a stroke",
+        "is my dad having a stroke"],
+    "an ambulance": ["i need an ambulance", "call an ambulance", "please call an ambulance",
+                     "we need an ambulance", "my grandpa needs an ambulance",
+                     "call nine one one", "call nine nine nine", "call triple zero"],
+    "saying it is an emergency": ["this is an emergency", "it's an emergency",
+                                  "i need help it's an emergency", "this is a medical emergency",
+                                  "my mum is having a medical emergency"],
+    "two signs in one breath": [
+        "my face is drooping and my arm is weak", "my speech is slurred and my arm is weak",
+        "my leg is numb and my speech is slurred", "my chest hurts and i can't breathe",
+        "i've got chest pain and my arm is numb", "i can't talk properly and my arm is numb",
+        "my dad's face is drooping and he can't speak",
+        "my wife can't lift her arm and her speech is slurred"],
+    "suddenly": ["all of a sudden my leg went numb", "suddenly my wife can't talk",
+                 "suddenly i can't speak", "all of a sudden i can't swallow",
+                 "my arm went weak all of a sudden"],
+    "with twitching named too": [
+        "i'm twitching and i can't breathe", "my arm is twitching and now it's numb",
+        "my arm is twitching and it went numb", "i have twitching and chest pain",
+        "i have twitching and trouble breathing", "i have slurred speech and twitching",
+        "my face is twitching and drooping", "i'm twitching and my face is drooping",
+        "my husband is twitching and can't breathe"],
+}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_every_emergency_phrasing_family_is_understood_word_for_word(locale, family):
+    resolver = load_resolver(locale)
+    missed = {say: resolver.resolve(say, strict=True).intent for say in FAMILIES[family]
+              if resolver.resolve(say, strict=True).intent != "EmergencyIntent"}
+    assert missed == {}
+
+
+@pytest.mark.parametrize("say", [
+    "my eye keeps twitching", "my son's eyelid keeps twitching", "my dad has als",
+    "my daughter has twitching in her eyelid", "i have twitching and numbness",
+    "is my twitching serious", "should i worry about my twitching"])
+def test_twitching_about_oneself_or_a_relative_without_an_emergency_sign_is_no_emergency(say):
+    assert load_resolver("en-US").resolve(say).intent != "EmergencyIntent"
