@@ -234,6 +234,8 @@ def skill_package(out: Path, endpoint: str | None = None) -> Path:
     manifest = json.loads(SKILL_JSON.read_text(encoding="utf-8"))
     if endpoint:
         manifest["manifest"]["apis"]["custom"]["endpoint"] = {"uri": endpoint}
+        if "events" in manifest["manifest"]:  # skill events (SKILL_DISABLED) go to the same Lambda
+            manifest["manifest"]["events"]["endpoint"] = {"uri": endpoint}
     locales = sorted(manifest["manifest"]["publishingInformation"]["locales"])
     if out.exists():
         shutil.rmtree(out)
