@@ -160,24 +160,26 @@ def test_with_no_store_the_reminder_is_still_set(alexa_api):
 # --- the permission, asked for by voice -----------------------------------------------------------
 
 def test_without_the_permission_alexa_is_asked_to_ask_by_voice(remembering, alexa_api):
+    """Set Up Voice Permissions for Reminders: Connections.SendRequest named AskFor, with the
+    version-1 AskForPermissionsConsentRequest payload (one permissionScope), nothing else."""
     reply = remembering("reminder_set_no_permission")
     assert reply.speech == "To remind you every day, I need your permission to set reminders."
     [directive] = reply.directives
     assert directive == {
         "type": "Connections.SendRequest", "name": "AskFor",
-        "payload": {"@type": "AskForPermissionsConsentRequest", "@version": "2",
-                    "permissionScopes": [{"permissionScope": SCOPE, "consentLevel": "ACCOUNT"}]},
+        "payload": {"@type": "AskForPermissionsConsentRequest", "@version": "1",
+                    "permissionScope": SCOPE},
         "token": "daily_reminder@08:00"}
     assert "shouldEndSession" not in reply.response
     assert "reprompt" not in reply.response
     assert alexa_api.calls == []
 
 
-@pytest.mark.parametrize("fixture", ["reminder_askfor_accepted",
-                                     "reminder_session_resumed_accepted"])
-def test_once_granted_the_reminder_asked_for_is_set(remembering, alexa_api, store_path, fixture):
+def test_once_granted_the_reminder_asked_for_is_set(remembering, alexa_api, store_path):
+    """Set Up Voice Permissions for Reminders: the answer is a Connections.Response whose
+    payload.status is ACCEPTED, with the directive's token."""
     alexa_api.on("POST", REMINDERS_PATH, 201, CREATED)
-    reply = remembering(fixture)
+    reply = remembering("reminder_askfor_accepted")
     assert reply.speech.startswith("Okay. I'll remind you every day at 8 AM")
     assert stored(store_path)["reminder"] == {"token": "ALERT-TOKEN-1", "time": "08:00"}
 
@@ -199,6 +201,20 @@ def test_when_voice_consent_fails_the_card_is_used_from_then_on(remembering):
     assert PERMISSION_CARD in failed.speech and is_permission_card(failed)
     again = remembering("reminder_set_no_permission", **failed.attributes)
     assert is_permission_card(again) and again.directives == []
+
+
+def test_only_the_documented_answer_is_taken_not_a_session_resumed_request(remembering):
+    """One documented form: AskFor is answered by Connections.Response. A SessionResumedRequest
+    answers Connections.StartConnection, which this skill never sends."""
+    envelope = load_fixture("reminder_askfor_accepted")
+    envelope["request"] = {**{k: envelope["request"][k] for k in
+                              ("requestId", "timestamp", "locale")},
+                           "type": "SessionResumedRequest",
+                           "cause": {"type": "ConnectionCompleted", "token": "daily_reminder@08:00",
+                                     "status": {"code": "200", "message": "OK"},
+                                     "result": {"status": "ACCEPTED"}}}
+    reply = remembering(envelope)
+    assert not reply.speech.startswith("Okay. I'll remind you")
 
 
 def test_a_connections_response_for_someone_else_is_not_taken(remembering):

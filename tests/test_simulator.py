@@ -246,13 +246,15 @@ def test_a_session_carries_attributes_and_the_new_flag(handler):
     assert request["context"]["System"]["user"]["userId"] == PLACEHOLDER_USER
 
 
-def test_ending_the_session_sends_session_ended_and_the_next_words_open_a_new_one(handler):
+def test_a_skill_that_ends_the_session_hears_nothing_more_and_new_words_open_a_new_one(handler):
+    """Request Types Reference: SessionEndedRequest is sent when the session ends for a reason
+    other than the skill's own response (exit, no answer, an error); not after "stop"."""
     simulator = Simulator(handler=handler, user_id="amzn1.ask.account.SOMEONE")
     first = simulator.say("open muscle twitch guide")
     stop = simulator.say("stop")
-    assert [e.request_type for e in stop.exchanges] == ["IntentRequest", "SessionEndedRequest"]
-    assert stop.exchanges[1].request["request"]["reason"] == "USER_INITIATED"
+    assert [e.request_type for e in stop.exchanges] == ["IntentRequest"]
     assert not stop.session_open
+    assert simulator.end() is None      # nothing left to close: Alexa sends nothing
     after = simulator.say("what is als")
     assert after.exchanges[0].request["session"]["new"] is True
     assert after.exchanges[0].request["session"]["sessionId"] != \
@@ -261,11 +263,25 @@ def test_ending_the_session_sends_session_ended_and_the_next_words_open_a_new_on
 
 
 def test_exit_closes_the_session_without_reaching_an_intent(handler):
+    """Request Types Reference: "exit" is Alexa's; the skill gets SessionEndedRequest
+    USER_INITIATED."""
     simulator = Simulator(handler=handler)
     simulator.say("open muscle twitch guide")
     turn = simulator.say("exit")
     assert [e.request_type for e in turn.exchanges] == ["SessionEndedRequest"]
+    assert turn.exchanges[0].request["request"]["reason"] == "USER_INITIATED"
     assert not simulator.session_open
+
+
+def test_walking_away_from_an_open_session_ends_it_as_exceeded_reprompts(handler):
+    """Request Types Reference: no answer to the prompt and the reprompt ends the session with
+    reason EXCEEDED_MAX_REPROMPTS."""
+    simulator = Simulator(handler=handler)
+    simulator.say("open muscle twitch guide")
+    turn = simulator.end()
+    assert turn is not None
+    [ended] = turn.exchanges
+    assert ended.request["request"]["reason"] == "EXCEEDED_MAX_REPROMPTS"
 
 
 def test_echo_show_requests_carry_apl_and_a_viewport(handler):
@@ -350,13 +366,13 @@ def test_chat_reads_lines_until_the_input_ends(handler, monkeypatch):
 def test_record_writes_fixtures_with_placeholders(handler, tmp_path):
     code, out, _ = run(["record", "--user", "amzn1.ask.account.REAL_PERSON",
                         "--timestamp", "2026-11-25T09:30:00Z", str(tmp_path),
-                        "open muscle twitch guide", "can coffee cause twitching", "stop"],
+                        "open muscle twitch guide", "can coffee cause twitching", "exit"],
                        handler)
     assert code == 0
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names[:4] == ["01-LaunchRequest.request.json", "01-LaunchRequest.response.json",
                          "02-CauseIntent.request.json", "02-CauseIntent.response.json"]
-    assert "04-SessionEndedRequest.request.json" in names
+    assert "03-SessionEndedRequest.request.json" in names
     text = "".join(p.read_text() for p in tmp_path.iterdir())
     assert "REAL_PERSON" not in text
     request = json.loads((tmp_path / "02-CauseIntent.request.json").read_text())
@@ -365,7 +381,7 @@ def test_record_writes_fixtures_with_placeholders(handler, tmp_path):
     assert request["context"]["System"]["device"]["deviceId"] == PLACEHOLDER_DEVICE
     assert request["context"]["System"]["apiAccessToken"] == PLACEHOLDER_TOKEN
     assert request["request"]["timestamp"] == "2026-11-25T09:30:00Z"
-    assert "recorded 4 fixtures" in out
+    assert "recorded 3 fixtures" in out
 
 
 def test_recorded_fixtures_replay_through_the_skill(handler, tmp_path, replay):

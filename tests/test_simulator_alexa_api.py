@@ -462,3 +462,64 @@ def test_a_reminder_read_back_with_its_alert_info_is_understood(tmp_path):
     api = FakeAlexaApi().on("GET", REMINDERS_PATH, 200, listing)
     reply = replayer(build_skill(Settings(), api_client=api))("reminder_status")
     assert reply.speech.startswith("Your daily tip reminder is set for 8 AM.")
+
+
+# --- only the documented AskFor ---------------------------------------------------------------
+
+def _asks_with(directive: dict):
+    """A skill that answers every intent with `directive` and some speech."""
+
+    def handler(event, context):
+        if event["request"]["type"] != "IntentRequest":
+            return {"version": "1.0", "response": {}}
+        return {"version": "1.0", "response": {
+            "outputSpeech": {"type": "SSML", "ssml": "<speak>I need your permission.</speak>"},
+            "directives": [directive]}}
+
+    return handler
+
+
+@pytest.mark.parametrize(("directive", "why"), [
+    ({"type": "Connections.SendRequest", "name": "AskFor", "token": "t",
+      "payload": {"@type": "AskForPermissionsConsentRequest", "@version": "2",
+                  "permissionScopes": [{"permissionScope": REMINDERS_SCOPE,
+                                        "consentLevel": "ACCOUNT"}]}}, "@version is '2'"),
+    ({"type": "Connections.SendRequest", "name": "AskFor", "token": "t",
+      "payload": {"@type": "AskForPermissionsConsentRequest", "@version": "1",
+                  "permissionScope": REMINDERS_SCOPE, "consentLevel": "ACCOUNT"}},
+     "undocumented fields: consentLevel"),
+    ({"type": "Connections.SendRequest", "name": "AskFor",
+      "payload": {"@type": "AskForPermissionsConsentRequest", "@version": "1",
+                  "permissionScope": "alexa::profile:email:read"}}, "reminders only"),
+    ({"type": "Connections.StartConnection",
+      "uri": "connection://AMAZON.AskForPermissionsConsent/2", "input": {}},
+     "the simulator does not play it"),
+])
+def test_an_undocumented_ask_for_is_an_invalid_response_as_alexa_treats_one(directive, why):
+    """Set Up Voice Permissions for Reminders (the one form accepted) and Request Types
+    Reference (an invalid response ends the session: SessionEndedRequest ERROR with
+    INVALID_RESPONSE); the person is never asked."""
+    with Simulator(handler=_asks_with(directive)) as simulator:
+        turn = simulator.say("remind me every day at 8 am")
+        assert turn.consents == []
+        assert any(why in error for error in turn.errors), turn.errors
+        ended = turn.exchanges[-1].request["request"]
+        assert ended["type"] == "SessionEndedRequest" and ended["reason"] == "ERROR"
+        assert ended["error"]["type"] == "INVALID_RESPONSE"
+        assert not simulator.session_open
+
+
+def test_the_documented_ask_for_is_answered_with_the_reference_connections_response():
+    """Set Up Voice Permissions for Reminders: Connections.Response with status code 200, name
+    AskFor, payload {permissionScope, status} and the directive's token."""
+    directive = {"type": "Connections.SendRequest", "name": "AskFor", "token": "my-token",
+                 "payload": {"@type": "AskForPermissionsConsentRequest", "@version": "1",
+                             "permissionScope": REMINDERS_SCOPE}}
+    with Simulator(handler=_asks_with(directive)) as simulator:
+        turn = simulator.say("remind me every day at 8 am", permission="NOT_ANSWERED")
+        answer = turn.exchanges[1].request["request"]
+        assert {k: answer[k] for k in ("type", "name", "status", "payload", "token")} == {
+            "type": "Connections.Response", "name": "AskFor",
+            "status": {"code": "200", "message": "OK"},
+            "payload": {"permissionScope": REMINDERS_SCOPE, "status": "NOT_ANSWERED"},
+            "token": "my-token"}

@@ -2,15 +2,18 @@
 
 `Simulator.say()` does what Alexa does between the microphone and the skill: resolve the words,
 open a session when the skill is invoked (or when none is open), carry the session attributes and
-the `new` flag across turns, and close the session with a SessionEndedRequest when the skill ends
-it or the person says "exit". The skill is reached only through a handler with the signature of
-`skill.app.lambda_handler`.
+the `new` flag across turns, and close the session. As Amazon's Request Types Reference says, the
+skill gets a SessionEndedRequest only when the session ends for another reason than its own
+response: the person says "exit", nobody answers (EXCEEDED_MAX_REPROMPTS), or an error (an
+invalid response). A skill that ends the session itself hears nothing more. The skill is reached
+only through a handler with the signature of `skill.app.lambda_handler`.
 
 The Alexa APIs the skill calls (time zone, reminders) are served by a stand-in on 127.0.0.1
 (`alexa_api.py`), started with the simulator and stopped by `close()`. When the skill asks for a
-permission by voice (the AskFor `Connections.SendRequest` directive), the simulator does what Alexa
-does: asks the person (or takes the answer given up front), then sends the skill the
-`Connections.Response`, and from then on the requests carry the permission.
+permission by voice, the simulator accepts only the form "Set Up Voice Permissions for Reminders"
+documents (Connections.SendRequest named AskFor, version-1 payload): it asks the person (or takes
+the answer given up front), sends the skill the Connections.Response, and from then on the
+requests carry the permission. Anything else is treated as Alexa treats an invalid response.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from skill.simulator.alexa_api import PERMISSION_WORDS, AlexaApiStandIn
+from skill.simulator.alexa_api import PERMISSION_WORDS, AlexaApiStandIn, ask_for_problem
 from skill.simulator.envelope import PLACEHOLDER_USER, Conversation
 from skill.simulator.resolver import Resolved, load_resolver
 
@@ -118,11 +121,11 @@ class Turn:
         return bool(self.errors)
 
 
-def _ask_for(response: dict[str, Any]) -> dict[str, Any] | None:
-    """The AskFor permission request in a response, if the skill sent one."""
+def _connection(response: dict[str, Any]) -> dict[str, Any] | None:
+    """A Connections directive in a response (AskFor, or any other), if the skill sent one."""
     for directive in (response.get("response") or {}).get("directives") or ():
-        if isinstance(directive, dict) and directive.get("type") == "Connections.SendRequest" \
-                and directive.get("name") == "AskFor":
+        if isinstance(directive, dict) and str(directive.get("type", "")).startswith(
+                "Connections."):
             return directive
     return None
 
@@ -223,23 +226,37 @@ class Simulator:
         convo.carry(response)
         self.session_open = True
         for _ in range(3):   # a skill that asks again after every answer must not loop forever
-            ask = _ask_for(response)
-            if ask is None or (response.get("response") or {}).get("shouldEndSession") is True:
+            ask = _connection(response)
+            if ask is None:
+                break
+            problem = ask_for_problem(ask)
+            if problem is not None:
+                self._invalid_response(turn, problem)
+                return turn
+            if (response.get("response") or {}).get("shouldEndSession") is True:
+                turn.note = ("the skill ended the session along with AskFor: what Alexa does "
+                             "then is undocumented, so the simulator asks nothing")
                 break
             response = self._ask_permission(turn, ask, permission)
             convo.carry(response)
         if (response.get("response") or {}).get("shouldEndSession") is True:
-            self._end(turn)
+            self._close(turn)   # the skill ended it: Alexa sends no SessionEndedRequest
         turn.session_open = self.session_open
         return turn
+
+    def _invalid_response(self, turn: Turn, problem: str) -> None:
+        """What Alexa does with a response it cannot carry out: the person hears Alexa's own
+        error, the session ends, and the skill gets a SessionEndedRequest with reason ERROR and
+        error type INVALID_RESPONSE (Request Types Reference)."""
+        turn.errors.append(f"invalid response: {problem}")
+        turn.note = ("Alexa says there was a problem with the skill's response, and ends the "
+                     "session")
+        self._end(turn, "ERROR", {"type": "INVALID_RESPONSE", "message": problem})
 
     def _ask_permission(self, turn: Turn, directive: dict[str, Any], permission: str | None
                         ) -> dict[str, Any]:
         """Alexa's part of AskFor: ask, remember a yes, send the skill a Connections.Response."""
-        payload = directive.get("payload") or {}
-        scopes = [s.get("permissionScope") for s in payload.get("permissionScopes") or ()
-                  if isinstance(s, dict)] or [payload.get("permissionScope")]
-        scope = str(scopes[0] or "")
+        scope = str(directive["payload"]["permissionScope"])
         words = PERMISSION_WORDS.get(scope, f"use {scope}")
         question = f"allow {self.skill_name} to {words}?"
         if scope in self.alexa_api.granted:
@@ -267,16 +284,25 @@ class Simulator:
         })
         return self._send(request, turn)
 
-    def end(self, reason: str = "USER_INITIATED") -> Turn | None:
-        """Close an open session (the person walked away); None if none is open."""
+    def end(self, reason: str = "EXCEEDED_MAX_REPROMPTS") -> Turn | None:
+        """Close an open session; None if none is open.
+
+        By default the person walked away: Alexa reprompted, heard nothing, and closed the
+        session (EXCEEDED_MAX_REPROMPTS); pass USER_INITIATED for an "exit".
+        """
         if not self.session_open:
             return None
         turn = Turn("", None, note="session closed")
         self._end(turn, reason)
         return turn
 
-    def _end(self, turn: Turn, reason: str = "USER_INITIATED") -> None:
-        self._send(self.conversation.session_ended(reason), turn)
+    def _end(self, turn: Turn, reason: str = "USER_INITIATED",
+             error: dict[str, str] | None = None) -> None:
+        """Alexa ends the session and tells the skill (SessionEndedRequest)."""
+        self._send(self.conversation.session_ended(reason, error), turn)
+        self._close(turn)
+
+    def _close(self, turn: Turn) -> None:
         self.session_open = False
         self.conversation.restart()
         turn.session_open = False
