@@ -35,6 +35,9 @@ Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 ACCEPTED, DENIED, NOT_ANSWERED = "ACCEPTED", "DENIED", "NOT_ANSWERED"
 CONSENT_ANSWERS = (ACCEPTED, DENIED, NOT_ANSWERED)
 
+RENDER_DOCUMENT = "Alexa.Presentation.APL.RenderDocument"
+USER_EVENT = "Alexa.Presentation.APL.UserEvent"
+
 # Said while a session is open, Alexa itself closes it: the skill gets a SessionEndedRequest.
 EXIT_WORDS = frozenset({"exit", "quit", "alexa exit", "alexa quit"})
 
@@ -172,6 +175,7 @@ class Simulator:
         self.grant_on_ask = set(grant)
         self.consent = consent
         self.skill_name = " ".join(self.resolver.invocation).title()
+        self.screen_token: str | None = None   # the document on screen (Echo Show), if any
         self.alexa_api = AlexaApiStandIn(time_zone).start()
         self.conversation.api_endpoint = self.alexa_api.url
         self.conversation.api_access_token = self.alexa_api.token
@@ -304,8 +308,61 @@ class Simulator:
 
     def _close(self, turn: Turn) -> None:
         self.session_open = False
+        self.screen_token = None
         self.conversation.restart()
         turn.session_open = False
+
+    # --- requests nobody speaks ---------------------------------------------------------------
+
+    def can_fulfill(self, utterance: str) -> Turn:
+        """Alexa's name-free check: could the skill answer these words if they came to it?
+
+        Sent as a CanFulfillIntentRequest in the shape of Amazon's "Implement CanFulfillIntent
+        Request" page: a new, empty session, the intent and slots as resolved. It opens no
+        session and changes none; what Alexa then decides (which skill gets the request) is
+        not documented, so the simulator only shows the skill's answer.
+        """
+        said = " ".join(str(utterance).split())
+        resolved = self.resolver.resolve(said)
+        turn = Turn(said, resolved, session_open=self.session_open)
+        if resolved.launch or not resolved.intent:
+            turn.note = "nothing to ask: these words name no intent (Alexa would not ask)"
+            return turn
+        probe = Conversation(locale=self.conversation.locale, device=self.conversation.device,
+                             user_id=self.conversation.user_id,
+                             api_endpoint=self.conversation.api_endpoint,
+                             api_access_token=self.conversation.api_access_token,
+                             permissions=self.conversation.permissions,
+                             moment=self.conversation.moment)
+        self._send(probe.can_fulfill(resolved.intent, resolved.slots), turn)
+        turn.note = ("name-free check only: which skill Alexa then chooses is not documented, "
+                     "so nothing more is sent")
+        return turn
+
+    def touch(self, arguments: list[str]) -> Turn:
+        """A touch on the screen: the APL UserEvent a SendEvent command sends, with `arguments`.
+
+        Shape from the "Alexa.Presentation.APL Interface Reference" (UserEvent request): the
+        token of the document on screen, the arguments, the source component. Only a device with
+        a screen, in an open session, showing a document the skill sent, can be touched.
+        """
+        turn = Turn(f"(touch {' '.join(arguments)})", None, session_open=self.session_open)
+        if not self.session_open or not self.screen_token:
+            turn.note = "nothing on screen to touch (no open session showing the skill's document)"
+            return turn
+        request = self.conversation.envelope({
+            "type": USER_EVENT,
+            "token": self.screen_token,
+            "arguments": list(arguments),
+            "source": {"type": "TouchWrapper", "handler": "Press", "id": ""},
+            "components": {},
+        })
+        response = self._send(request, turn)
+        self.conversation.carry(response)
+        if (response.get("response") or {}).get("shouldEndSession") is True:
+            self._close(turn)
+        turn.session_open = self.session_open
+        return turn
 
     def _send(self, request: dict[str, Any], turn: Turn) -> dict[str, Any]:
         catcher = _ErrorCatcher()
@@ -327,4 +384,7 @@ class Simulator:
             catcher.messages.append("the skill rejected the request (its last-resort apology)")
         turn.errors.extend(catcher.messages)
         turn.exchanges.append(Exchange(request, response))
+        for directive in (response.get("response") or {}).get("directives") or ():
+            if isinstance(directive, dict) and directive.get("type") == RENDER_DOCUMENT:
+                self.screen_token = directive.get("token") or ""
         return response
