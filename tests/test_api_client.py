@@ -109,6 +109,7 @@ def test_the_skill_reads_the_time_zone_over_http(server):
 
 def test_the_skill_sets_a_reminder_over_http(server, tmp_path):
     server.routes[("GET", "/v1/alerts/reminders")] = (200, {"alerts": [], "totalCount": "0"})
+    server.routes[("GET", TIME_ZONE)] = (200, "America/Chicago")
     server.routes[("POST", "/v1/alerts/reminders")] = (201, {"alertToken": "HTTP-1",
                                                               "status": "ON"})
     run = replayer(build_skill(Settings(state_path=str(tmp_path / "u.sqlite3")),
@@ -116,7 +117,8 @@ def test_the_skill_sets_a_reminder_over_http(server, tmp_path):
     envelope = load_fixture("reminder_set_8am")
     envelope["context"]["System"]["apiEndpoint"] = server.url
     assert run(envelope).speech.startswith("Okay. I'll remind you every day at 8 AM")
-    assert json.loads(server.requests[-1][3])["trigger"]["type"] == "SCHEDULED_ABSOLUTE"
+    trigger = json.loads(server.requests[-1][3])["trigger"]
+    assert trigger["type"] == "SCHEDULED_ABSOLUTE" and trigger["timeZoneId"] == "America/Chicago"
 
 
 def test_starting_the_skill_does_not_import_requests():

@@ -24,7 +24,7 @@ from skill.simulator.cli import main
 from skill.simulator.dialogs import load_script, run_script
 from skill.simulator.envelope import API_ENDPOINT, PLACEHOLDER_CONSENT, PLACEHOLDER_TOKEN
 from skill.simulator.session import Simulator
-from tests.alexa_api import REMINDERS_PATH, FakeAlexaApi
+from tests.alexa_api import REMINDERS_PATH, TIME_ZONE_PATH, FakeAlexaApi
 from tests.conftest import replayer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -395,7 +395,8 @@ def test_recorded_fixtures_carry_alexas_endpoint_and_placeholders(skill_handler,
 
     # The recorded answer replays through the skill as any fixture does.
     api = FakeAlexaApi().on("POST", REMINDERS_PATH, 201, {"alertToken": "T", "status": "ON"}).on(
-        "GET", REMINDERS_PATH, 200, {"alerts": [], "totalCount": "0"})
+        "GET", REMINDERS_PATH, 200, {"alerts": [], "totalCount": "0"}).on(
+        "GET", TIME_ZONE_PATH, 200, "Europe/London")
     reply = replayer(build_skill(Settings(), api_client=api))(answer)
     assert reply.speech.startswith("Okay. I'll remind you every day at 8 AM")
     assert api.calls[0].headers["Authorization"] == f"Bearer {PLACEHOLDER_TOKEN}"
@@ -523,3 +524,30 @@ def test_the_documented_ask_for_is_answered_with_the_reference_connections_respo
             "status": {"code": "200", "message": "OK"},
             "payload": {"permissionScope": REMINDERS_SCOPE, "status": "NOT_ANSWERED"},
             "token": "my-token"}
+
+
+# --- the time zone: on every reminder, one Settings call a day -------------------------------
+
+def test_against_the_stand_in_the_reminder_carries_the_devices_time_zone(skill_handler):
+    """Alexa Reminders API Reference: timeZoneId on every reminder, requestTime on its clock."""
+    with Simulator(handler=skill_handler, grant={REMINDERS_SCOPE},
+                   time_zone="Australia/Sydney") as simulator:
+        simulator.say("remind me every day at 8 am")
+        [reminder] = simulator.alexa_api.reminders.values()
+        assert reminder.body["trigger"]["timeZoneId"] == "Australia/Sydney"
+        assert "alexa" not in reminder.body["alertInfo"]["spokenInfo"]["content"][0][
+            "text"].lower()
+
+
+def test_against_the_stand_in_a_second_session_the_same_day_makes_no_settings_call(
+        skill_handler):
+    with Simulator(handler=skill_handler, grant={REMINDERS_SCOPE},
+                   time_zone="Europe/Berlin") as simulator:
+        simulator.say("remind me every day at 8 am")
+        simulator.say("stop")
+        simulator.say("ask muscle twitch guide for today's tip")      # a new session
+        simulator.say("remind me every day at 9 am")
+        settings = [c for c in simulator.alexa_api.calls if "System.timeZone" in c.path]
+        assert len(settings) == 1
+        [reminder] = simulator.alexa_api.reminders.values()
+        assert reminder.body["trigger"]["timeZoneId"] == "Europe/Berlin"

@@ -19,7 +19,7 @@ from ask_sdk_model import Response
 
 from skill.alexa import reminders
 from skill.alexa.api_client import failure
-from skill.alexa.clock import TIME_ZONE, local_now, request_time
+from skill.alexa.clock import local_now, time_zone_name
 from skill.alexa.reminders import ClockTime
 from skill.handlers.builtins import MessageHandler
 from skill.reply import pending_follow_up, reply, session, speaker
@@ -89,12 +89,15 @@ def _set(handler_input: HandlerInput, at: ClockTime) -> Response:
     record = user_record(handler_input)
     stored = record.get(reminders.RECORD_KEY)
     token = stored.get("token") if isinstance(stored, dict) else None
-    # The zone only if this session already looked it up: without a zone id the Reminders API
-    # uses the device's own zone, so the turn saves a Settings API call (and its time-out).
-    zone = session(handler_input).get(TIME_ZONE) or None
+    # Always the device's zone, with requestTime on that zone's clock: the Reminders API
+    # reference warns that a reminder without timeZoneId may go off at the wrong hour. The zone
+    # is cached for the day (skill/alexa/clock.py), so this is one Settings API call a day.
+    zone = time_zone_name(handler_input)
+    if zone is None:
+        return reply(handler_input, speak.message("reminder_error_time_zone"))
     locale = getattr(handler_input.request_envelope.request, "locale", None) or "en-US"
-    now = local_now(handler_input) if zone else request_time(handler_input)
-    request = reminders.reminder_request(at, now, zone, locale, speak.say("reminder_text"))
+    request = reminders.reminder_request(at, local_now(handler_input), zone, locale,
+                                         speak.say("reminder_text"))
     try:
         alert_token = reminders.save(handler_input, request, token)
     except Exception as error:
