@@ -353,16 +353,16 @@ def test_make_run_in_a_terminal_asks_and_reaches_only_the_stand_in(tmp_path):
 # --- nothing leaves loopback; fixtures keep Alexa's endpoint -----------------------------------
 
 def test_every_api_call_stays_on_loopback(monkeypatch, skill_handler):
-    import urllib3.util.connection
+    import socket
 
     hosts: list[str] = []
-    connect = urllib3.util.connection.create_connection
+    connect = socket.create_connection
 
     def recording(address, *args, **kwargs):
         hosts.append(address[0])
         return connect(address, *args, **kwargs)
 
-    monkeypatch.setattr(urllib3.util.connection, "create_connection", recording)
+    monkeypatch.setattr(socket, "create_connection", recording)
     with Simulator(handler=skill_handler, time_zone="Pacific/Auckland",
                    grant={REMINDERS_SCOPE}) as simulator:
         simulator.say("ask muscle twitch guide for today's tip")

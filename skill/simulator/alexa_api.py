@@ -191,6 +191,11 @@ class AlexaApiStandIn:
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
+            # HTTP/1.1 keeps the skill's connection open between calls, as Alexa's API hosts
+            # do; every answer carries Content-Length, which keep-alive needs.
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True   # small writes go out at once: no delayed-ACK stall
+
             def _serve(self) -> None:
                 stand_in._serve(self)
 
