@@ -307,3 +307,26 @@ def test_speech_in_answer_to_an_event_is_reported():
     response = {"version": "1.0", "response": {
         "outputSpeech": {"type": "SSML", "ssml": "<speak>Sorry.</speak>"}}}
     assert problems("AlexaSkillEvent.SkillEnabled", response)
+
+
+# --- every turn of every dialog script ----------------------------------------------------------
+
+DIALOGS = Path(__file__).resolve().parent / "dialogs"
+
+
+@pytest.mark.parametrize("path", sorted(DIALOGS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_turn_of_every_dialog_gets_a_certifiable_response(path, tmp_path):
+    """Voice Interface and User Experience Testing for a Custom Skill, over whole conversations
+    as the simulator plays them (multi-turn states no single fixture captures)."""
+    from skill.simulator.dialogs import load_script, run_script
+
+    skill = build_skill(Settings(state_path=str(tmp_path / "users.sqlite3"),
+                                 alexa_api_loopback=True))
+    found = []
+    for result in run_script(load_script(path),
+                             handler=lambda event, context: handle_event(skill, event)):
+        for exchange in result.outcome.exchanges:
+            broken = problems(exchange.request_type, exchange.response)
+            if broken:
+                found.append(f"turn {result.index} ({result.turn.say!r}): {'; '.join(broken)}")
+    assert not found, "\n".join(found)

@@ -97,3 +97,16 @@ def test_an_apl_runtime_error_is_logged_by_kind_only(replay, caplog):
 def test_a_fixture_has_no_session_when_amazon_sends_none():
     """Use Skill Events: skill events arrive outside any session."""
     assert "session" not in load_fixture("event_skill_disabled")
+
+
+def test_even_a_broken_event_gets_no_speech(caplog):
+    """An event too broken to dispatch (no context) is still not answered aloud."""
+    from skill.app import build_skill, handle_event
+    from skill.config import Settings
+
+    event = load_fixture("event_reminder_started")
+    del event["context"]
+    with caplog.at_level(logging.WARNING):
+        result = handle_event(build_skill(Settings()), event)
+    assert result == {"version": "1.0", "response": {}}
+    assert "request rejected" in caplog.text
