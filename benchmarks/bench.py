@@ -11,12 +11,14 @@ What it measures, and why:
   (spawn to exit), spawn to first response, the child's CPU time (steadier than wall time on a
   busy machine), and inside the child from the first line of code to the response (import +
   build + answer, without interpreter start-up). Medians of --runs runs, skill and baseline
-  interleaved and rotated so drift hits both alike. Target: at most 1.2x the baseline.
+  interleaved and rotated so drift hits both alike. Target: at most 1.15x the baseline.
 - The same without the content parse cache, and without any .pyc files (a Lambda package
   shipped without bytecode compiles every module on every cold start).
 - Peak memory of a cold process after answering (ru_maxrss). Target: under 64 MiB.
-- Warm: per-request latency in-process over every recorded fixture, p50 and p99, and the
-  baseline over the same envelopes. Target: p50 at most 1.5x the baseline.
+- Warm: per-request latency in-process over every recorded fixture, p50 and p99 (wall clock, and
+  the process's CPU time, which a busy machine does not inflate), and the baseline over the same
+  envelopes; the Alexa APIs the skill calls are the simulator's stand-in, in a process of its own
+  as Amazon's are. Targets: p50 at most 1.5x the baseline, p99 at most 2x.
 - The Lambda zip, unpacked and zipped (from `skill.build.package`, when it exists).
 - The web service under gunicorn on loopback, 1 and 2 workers (when `skill.web.service` exists).
 
@@ -55,8 +57,9 @@ FIXTURES = ROOT / "tests" / "fixtures"
 COLD_FIXTURE = FIXTURES / "cause_coffee.json"
 CHILD_TIMEOUT = 60.0
 
-COLD_TARGET = 1.2
+COLD_TARGET = 1.15
 WARM_TARGET = 1.5
+WARM_P99_TARGET = 2.0
 RSS_TARGET_MIB = 64.0
 
 # The child of a cold run. perf_counter is CLOCK_MONOTONIC on Linux, one clock for every process,
@@ -234,25 +237,63 @@ def fixture_events(alexa_api: Any = None) -> list[dict[str, Any]]:
     return events
 
 
+_STAND_IN_CHILD = """
+import json, sys
+from skill.simulator.alexa_api import AlexaApiStandIn
+with AlexaApiStandIn() as api:
+    print(json.dumps({"url": api.url, "token": api.token}), flush=True)
+    sys.stdin.read()   # until the parent closes the pipe
+"""
+
+
+@dataclass
+class StandIn:
+    url: str
+    token: str
+
+
 @contextmanager
 def alexa_api_stand_in() -> Iterator[Any]:
-    """The simulator's loopback stand-in for the Alexa APIs, and the skill allowed to call it."""
-    from skill.simulator.alexa_api import AlexaApiStandIn
+    """The simulator's loopback stand-in for the Alexa APIs, in a process of its own, and the
+    skill allowed to call it.
 
+    In production the Alexa APIs run on Amazon's machines: their work is not the skill's. Served
+    from inside the measured process, the stand-in's request parsing would share the skill's
+    CPU and GIL and be counted as the skill's latency; in its own process only the skill's side
+    of each call (and the loopback round trip) is.
+    """
     os.environ["ALEXA_API_LOOPBACK"] = "1"
-    with AlexaApiStandIn() as api:
-        yield api
+    child = subprocess.Popen([sys.executable, "-c", _STAND_IN_CHILD], cwd=ROOT,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)},
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        line = child.stdout.readline() if child.stdout else ""
+        if not line:
+            raise RuntimeError("the Alexa API stand-in did not start")
+        yield StandIn(**json.loads(line))
+    finally:
+        if child.stdin:
+            child.stdin.close()
+        try:
+            child.wait(10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait(5)
 
 
 def _latencies(handler: Callable[[dict[str, Any], Any], Any], events: list[dict[str, Any]],
-               rounds: int) -> list[float]:
+               rounds: int, cpu: list[float] | None = None) -> list[float]:
+    """Wall-clock time per request; with `cpu`, the process's CPU time per request too (which
+    other processes on a busy machine do not inflate)."""
     timings: list[float] = []
-    clock = time.perf_counter
+    clock, cpu_clock = time.perf_counter, time.process_time
     for _ in range(rounds):
         for event in events:
-            start = clock()
+            start, cpu_start = clock(), cpu_clock()
             handler(event, None)
             timings.append(clock() - start)
+            if cpu is not None:
+                cpu.append(cpu_clock() - cpu_start)
     return timings
 
 
@@ -273,15 +314,22 @@ def bench_warm(rounds: int, state_dir: Path) -> list[Row]:
             _latencies(handler, events, 2)
         ours: list[float] = []
         base: list[float] = []
+        ours_cpu: list[float] = []
+        base_cpu: list[float] = []
         for _ in range(rounds):  # interleaved, so drift and GC pauses hit both alike
-            ours += _latencies(skill_handler, events, 1)
-            base += _latencies(baseline_handler, events, 1)
+            ours += _latencies(skill_handler, events, 1, ours_cpu)
+            base += _latencies(baseline_handler, events, 1, base_cpu)
     label = f"{len(events)} fixtures x {rounds}"
+
+    def us(seconds: float) -> str:
+        return f"{seconds * 1e6:.0f} us"
+
     return [
-        compare(f"warm p50 ({label})", percentile(ours, 50), percentile(base, 50),
-                lambda s: f"{s * 1e6:.0f} us", WARM_TARGET),
-        compare("warm p99", percentile(ours, 99), percentile(base, 99),
-                lambda s: f"{s * 1e6:.0f} us"),
+        compare(f"warm p50 ({label})", percentile(ours, 50), percentile(base, 50), us,
+                WARM_TARGET),
+        compare("warm p99", percentile(ours, 99), percentile(base, 99), us, WARM_P99_TARGET),
+        compare("warm p99, CPU time per request", percentile(ours_cpu, 99),
+                percentile(base_cpu, 99), us, WARM_P99_TARGET),
     ]
 
 

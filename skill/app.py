@@ -19,6 +19,7 @@ from skill.alexa.api_client import TimedApiClient
 from skill.config import Settings
 from skill.content import get_content
 from skill.handlers import exception_handlers, request_handlers
+from skill.handlers.events import EVENT_TYPES
 from skill.handlers.memory import RememberTopic
 from skill.interceptors import LogRequest
 from skill.store.records import SaveUserRecord, persistence_adapter
@@ -76,10 +77,15 @@ def handle_event(skill: CustomSkill, event: Any, context: Any = None) -> dict[st
         return skill.serializer.serialize(response)
     except Exception as error:
         log.warning("request rejected: %s: %s", type(error).__name__, error)
-        return last_resort_response()
+        return last_resort_response(event)
 
 
-def last_resort_response() -> dict[str, Any]:
+def last_resort_response(event: Any = None) -> dict[str, Any]:
+    """An apology; but silence for a request no one spoke (an event, a session end)."""
+    request = event.get("request") if isinstance(event, dict) else None
+    kind = request.get("type") if isinstance(request, dict) else None
+    if kind == "SessionEndedRequest" or kind in EVENT_TYPES:
+        return {"version": "1.0", "response": {}}
     return {
         "version": "1.0",
         "response": {

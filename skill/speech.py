@@ -24,6 +24,8 @@ MORE = "more"  # {"more": item_id}: speak the entry's `more` text
 LIST = "list"  # {"list": overview_id, "offset": n}: speak the next page of the overview's list
 CHECK = "check"  # {"check": step_id}: the symptom check waits for the answer to this question
 
+EMERGENCY = "emergency"  # the entry that tells someone to call for help now
+
 # What a person answered in the symptom check (content/symptom_check.yaml answer ids).
 YES, NO, UNSURE = "yes", "no", "unsure"
 
@@ -112,11 +114,18 @@ class Speaker:
             return self.emergency()
         if isinstance(item, Overview):
             return self._list_page(item, 0, first=True)
+        if item.id == EMERGENCY:
+            # Someone who may need an ambulance is not asked what else they want to know: the
+            # answer says what to do and the session ends (the safety work owns its wording).
+            answer = self._safe(item, item.speech, None, "anything_else", None, first=True)
+            return answer._replace(reprompt=None)
         if item.more:
             follow, reprompt = {MORE: item.id}, "offer_more_reprompt"
             closing = self.say("offer_more")
         else:
-            follow, reprompt, closing = None, "anything_else", None
+            # An answer with nothing more to offer still hands the turn back with a question:
+            # the session stays open, and Amazon's session rule wants the person told so.
+            follow, reprompt, closing = None, "anything_else", self.say("anything_else")
         return self._safe(item, item.speech, closing, reprompt, follow, first=True)
 
     def resume(self, item_id: str) -> Answer:

@@ -109,6 +109,7 @@ def test_the_skill_reads_the_time_zone_over_http(server):
 
 def test_the_skill_sets_a_reminder_over_http(server, tmp_path):
     server.routes[("GET", "/v1/alerts/reminders")] = (200, {"alerts": [], "totalCount": "0"})
+    server.routes[("GET", TIME_ZONE)] = (200, "America/Chicago")
     server.routes[("POST", "/v1/alerts/reminders")] = (201, {"alertToken": "HTTP-1",
                                                               "status": "ON"})
     run = replayer(build_skill(Settings(state_path=str(tmp_path / "u.sqlite3")),
@@ -116,7 +117,8 @@ def test_the_skill_sets_a_reminder_over_http(server, tmp_path):
     envelope = load_fixture("reminder_set_8am")
     envelope["context"]["System"]["apiEndpoint"] = server.url
     assert run(envelope).speech.startswith("Okay. I'll remind you every day at 8 AM")
-    assert json.loads(server.requests[-1][3])["trigger"]["type"] == "SCHEDULED_ABSOLUTE"
+    trigger = json.loads(server.requests[-1][3])["trigger"]
+    assert trigger["type"] == "SCHEDULED_ABSOLUTE" and trigger["timeZoneId"] == "America/Chicago"
 
 
 def test_starting_the_skill_does_not_import_requests():
@@ -145,3 +147,91 @@ def test_a_time_out_wrapped_by_the_sdk_is_still_a_time_out():
             raise ServiceException(f"Call to service failed: {error}", 500, None, None)  # noqa: B904
     except ServiceException as wrapped:
         assert failure(wrapped) == "timeout"
+
+
+# --- http.client, kept alive -------------------------------------------------------------------
+
+class KeepAliveServer:
+    """An HTTP/1.1 server on 127.0.0.1 that counts the connections it accepts."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.connections = 0
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
+
+            def setup(self) -> None:
+                owner.connections += 1
+                super().setup()
+
+            def do_GET(self) -> None:
+                payload = json.dumps("Europe/Paris").encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args) -> None:
+                return
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_calls_to_one_host_reuse_one_kept_alive_connection():
+    """The cost of a call is the request, not a new TCP connection (and TLS handshake) each:
+    one connection per calling thread, however many calls."""
+    server = KeepAliveServer()
+    try:
+        api = client()
+        for _ in range(12):
+            response = api.invoke(request(server.url + TIME_ZONE))
+            assert (response.status_code, json.loads(response.body)) == (200, "Europe/Paris")
+        assert server.connections == 1
+    finally:
+        server.close()
+
+
+def test_a_connection_the_server_closed_while_idle_is_opened_again(server):
+    """LoopbackAlexaApi answers HTTP/1.0 and closes every connection: each call still works."""
+    server.routes[("GET", TIME_ZONE)] = (200, "Asia/Tokyo")
+    api = client()
+    for _ in range(3):
+        assert json.loads(api.invoke(request(server.url + TIME_ZONE)).body) == "Asia/Tokyo"
+
+
+def test_tls_is_verified_with_host_names_checked():
+    import ssl
+
+    from skill.alexa.api_client import _tls
+
+    context = _tls()
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+
+
+def test_calling_an_api_does_not_import_requests():
+    """A cold container whose first turn calls an Alexa API pays for http.client only."""
+    code = ("import sys, json\n"
+            "from skill.alexa.api_client import TimedApiClient\n"
+            "from ask_sdk_model.services import ApiClientRequest\n"
+            "try:\n"
+            "    TimedApiClient(allow_loopback_http=True).invoke(ApiClientRequest(\n"
+            "        url='http://127.0.0.1:9/x', method='GET', headers=[]))\n"
+            "except Exception as error:\n"
+            "    print(type(error).__name__)\n"
+            "print('requests' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout.split()
+    assert out == ["ApiUnavailable", "False"]

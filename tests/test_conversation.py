@@ -46,7 +46,7 @@ def test_yes_with_nothing_offered_invites_a_question(replay):
 
 def test_repeat_says_the_last_answer_again_with_its_offer(replay):
     reply = replay("repeat_after_answer")
-    assert reply.speech == "Dehydration can upset your electrolytes."
+    assert reply.speech == "Dehydration can upset your electrolytes. Want to hear more?"
     assert reply.attributes["follow_up"] == {"more": "dehydration"}
     assert reply.card["title"] == "Dehydration"
 

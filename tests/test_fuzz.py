@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 import skill.app as app
 from skill.app import build_skill, last_resort_response
 from skill.config import Settings
+from skill.handlers.events import EVENT_TYPES
 from skill.simulator.envelope import PLACEHOLDER_USER
 
 from .conftest import FIXTURES, spoken
@@ -184,12 +185,14 @@ def assert_valid_response(result: Any, event: dict[str, Any]) -> None:
     assert isinstance(response.get("shouldEndSession", False), bool | None)
     request = event.get("request") if isinstance(event, dict) else None
     request_type = request.get("type") if isinstance(request, dict) else None
-    if "outputSpeech" in response:
+    if request_type in EVENT_TYPES:   # an event nobody spoke: answered, never aloud
+        assert "outputSpeech" not in response, f"speech in answer to {request_type}"
+    elif "outputSpeech" in response:
         assert_speakable(response["outputSpeech"], "outputSpeech")
     elif request_type == "CanFulfillIntentRequest":  # Alexa's rule: a verdict, never speech
         verdict = response.get("canFulfillIntent")
         assert isinstance(verdict, dict) and verdict.get("canFulfill") in {"YES", "NO", "MAYBE"}
-    else:  # only a session-end reply may be silent: Alexa allows no speech there
+    else:  # only a session-end reply (or an event) may be silent: Alexa allows no speech there
         assert request_type == "SessionEndedRequest", f"silent reply to {request_type!r}"
     if response.get("reprompt") is not None:
         assert_speakable(response["reprompt"].get("outputSpeech"), "reprompt")
@@ -214,7 +217,7 @@ class Captured(logging.Handler):
 # --- the store ------------------------------------------------------------------------------
 
 CANARY = {"fuzz_canary": "stored before the fuzzing", "fuzz_nested": {"kept": [1, 2, 3]}}
-DELETIONS: list[str] = []  # user ids the skill deleted on purpose (its "forget me" path)
+DELETIONS: list[str] = []  # user ids the skill deleted on purpose (forget me, skill disabled)
 
 
 def stored(path: Path) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import pytest
 
 from skill.build import package
 from skill.handlers.daily_tip import KEEP_DAYS
-from tests.alexa_api import REMINDERS_PATH
+from tests.alexa_api import REMINDERS_PATH, TIME_ZONE_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = (ROOT / "deploy" / "privacy-policy.md").read_text(encoding="utf-8")
@@ -36,6 +36,7 @@ RECORD_FIELDS = {
     "topic": "the last topic you heard about",
     "tips": f"the tips you heard in the last {KEEP_DAYS} days",
     "reminder": "your daily reminder time",
+    "time_zone": "your device's time zone, for the day",
 }
 DELETION = ['"forget me"', "disable the skill"]
 
@@ -52,6 +53,7 @@ def flat(text: str) -> str:
 @pytest.fixture
 def used_record(remembering, alexa_api, store_path) -> dict:
     """The record after a visit that touches everything the skill can remember."""
+    alexa_api.on("GET", TIME_ZONE_PATH, 200, "America/New_York")
     alexa_api.on("GET", REMINDERS_PATH, 200, {"alerts": [], "totalCount": "0"})
     alexa_api.on("POST", REMINDERS_PATH, 201, CREATED)
     for fixture in ("memory_launch", "cause_coffee", "daily_tip", "daily_another_tip",

@@ -29,10 +29,28 @@ ERRORS = {
 PERMISSION_CARD = "I need your permission. I've sent a card to your Alexa app."
 
 
+ZONE = "America/New_York"
+
+
 @pytest.fixture(autouse=True)
 def no_reminder_listed_yet(alexa_api):
-    """The Reminders API lists none of this skill's reminders unless a test says otherwise."""
+    """The Reminders API lists none of this skill's reminders unless a test says otherwise; the
+    Settings API says the device is in New York."""
     alexa_api.on("GET", REMINDERS_PATH, 200, {"alerts": [], "totalCount": "0"})
+    alexa_api.on("GET", TIME_ZONE_PATH, 200, ZONE)
+
+
+def reminder_calls(alexa_api) -> list:
+    """The calls to the Reminders API (the Settings API's time zone call left out)."""
+    return [c for c in alexa_api.calls if not TIME_ZONE_PATH.match(c.path)]
+
+
+def without_zone(record: dict | None) -> dict | None:
+    """A stored record without the cached time zone (which any turn may add)."""
+    if record is None:
+        return None
+    rest = {k: v for k, v in record.items() if k != "time_zone"}
+    return rest or None
 
 
 def stored(path) -> dict | None:
@@ -69,7 +87,7 @@ def test_a_daily_reminder_is_created_and_remembered(remembering, alexa_api, stor
     assert reply.ends_session is False
     assert stored(store_path)["reminder"] == {"token": "ALERT-TOKEN-1", "time": "08:00"}
 
-    listing, call = alexa_api.calls   # none remembered: the API's list is asked first
+    listing, call = reminder_calls(alexa_api)   # none remembered: the list is asked first
     assert (listing.method, listing.path) == ("GET", "/v1/alerts/reminders")
     assert (call.method, call.path) == ("POST", "/v1/alerts/reminders")
     assert call.headers["Authorization"] == "Bearer TEST_API_ACCESS_TOKEN"
@@ -80,13 +98,13 @@ def test_a_daily_reminder_is_created_and_remembered(remembering, alexa_api, stor
         "FREQ=DAILY;BYHOUR=8;BYMINUTE=0;BYSECOND=0;INTERVAL=1"]
     assert trigger["scheduledTime"] == trigger["recurrence"]["startDateTime"] == \
         "2026-11-25T08:00:00"
-    assert "timeZoneId" not in trigger   # unknown this session: Alexa uses the device's zone
+    assert trigger["timeZoneId"] == ZONE
+    assert body["requestTime"] == "2026-11-25T06:30:00"   # 11:30 UTC on the device's clock
     assert body["alertInfo"]["spokenInfo"]["content"] == [{
         "locale": "en-US",
         "text": "Time for your muscle twitch guide tip. "
-                "Say, Alexa, ask muscle twitch guide for today's tip."}]
+                "To hear it, ask muscle twitch guide for today's tip."}]
     assert body["pushNotification"] == {"status": "ENABLED"}
-    assert TIME_ZONE_PATH.pattern not in " ".join(alexa_api.paths())
 
 
 def test_a_time_zone_known_this_session_goes_into_the_reminder(remembering, alexa_api):
@@ -95,6 +113,58 @@ def test_a_time_zone_known_this_session_goes_into_the_reminder(remembering, alex
     trigger = alexa_api.calls[-1].body["trigger"]
     assert trigger["timeZoneId"] == "Pacific/Auckland"
     assert trigger["scheduledTime"] == "2026-11-26T08:00:00"   # already the 26th there
+    assert alexa_api.calls[-1].body["requestTime"] == "2026-11-26T00:30:00"
+
+
+def test_every_reminder_carries_the_devices_time_zone_learned_from_the_settings_api(
+        remembering, alexa_api):
+    """Alexa Reminders API Reference: set timeZoneId, or the reminder may go off at the wrong
+    time; requestTime is on that zone's clock."""
+    alexa_api.on("GET", TIME_ZONE_PATH, 200, "Europe/London")
+    alexa_api.on("POST", REMINDERS_PATH, 201, CREATED)
+    remembering("reminder_set_8am")
+    body = reminder_calls(alexa_api)[-1].body
+    assert body["trigger"]["timeZoneId"] == "Europe/London"
+    assert body["requestTime"] == "2026-11-25T11:30:00"
+
+
+def test_the_time_zone_costs_one_settings_call_a_day_not_one_a_session(remembering,
+                                                                      alexa_api):
+    """One Settings API call, kept in the user's record for the day: a later session that day
+    (a new session, no session attributes) makes none."""
+    alexa_api.on("POST", REMINDERS_PATH, 201, CREATED)
+    remembering("reminder_set_8am")
+    remembering("reminder_set_8am")            # a second session, the same day
+    remembering("daily_tip")                   # another turn that needs the user's date
+    assert len([c for c in alexa_api.calls if TIME_ZONE_PATH.match(c.path)]) == 1
+
+
+def test_the_next_day_the_time_zone_is_asked_again(remembering, alexa_api, store_path):
+    store(store_path, {"time_zone": {"name": "Europe/London", "day": "2026-11-24"}})
+    alexa_api.on("POST", REMINDERS_PATH, 201, CREATED)
+    remembering("reminder_set_8am")
+    assert reminder_calls(alexa_api)[-1].body["trigger"]["timeZoneId"] == ZONE
+    assert stored(store_path)["time_zone"] == {"name": ZONE, "day": "2026-11-25"}
+
+
+@pytest.mark.parametrize("answer", [TIMEOUT, 403, 500])
+def test_without_a_time_zone_no_reminder_is_set_and_the_person_is_told(remembering, alexa_api,
+                                                                     store_path, answer):
+    alexa_api.on("GET", TIME_ZONE_PATH, answer)
+    reply = remembering("reminder_set_8am")
+    assert reply.speech.startswith("I couldn't check your device's time zone just now")
+    assert reply.speech.endswith("?") and reply.ends_session is False
+    assert reminder_calls(alexa_api) == []
+    assert stored(store_path) is None
+
+
+@pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"])
+def test_the_reminder_never_says_the_wake_word(locale):
+    """Alexa Reminders Guidelines for Usage: the reminder's words are Alexa's to speak; the wake
+    word in them would wake devices nearby."""
+    from skill.content import get_content
+
+    assert "alexa" not in get_content().messages.text("reminder_text", locale).lower()
 
 
 def test_an_existing_reminder_is_moved_not_doubled(remembering, alexa_api, store_path):
@@ -102,7 +172,8 @@ def test_an_existing_reminder_is_moved_not_doubled(remembering, alexa_api, store
     alexa_api.on("PUT", REMINDER_PATH, 200, {**CREATED, "alertToken": "OLD"})
     reply = remembering("reminder_set_8am")
     assert "every day at 8 AM" in reply.speech
-    assert [(c.method, c.path) for c in alexa_api.calls] == [("PUT", "/v1/alerts/reminders/OLD")]
+    assert [(c.method, c.path) for c in reminder_calls(alexa_api)] == [
+        ("PUT", "/v1/alerts/reminders/OLD")]
     assert stored(store_path)["reminder"] == {"token": "OLD", "time": "08:00"}
 
 
@@ -112,7 +183,7 @@ def test_with_nothing_remembered_the_skills_own_reminder_is_moved_not_doubled(
         {"alertToken": "IN-ALEXA", "status": "ON"}], "totalCount": "1"})
     alexa_api.on("PUT", REMINDER_PATH, 200, {**CREATED, "alertToken": "IN-ALEXA"})
     remembering("reminder_set_8am")
-    assert [(c.method, c.path) for c in alexa_api.calls] == [
+    assert [(c.method, c.path) for c in reminder_calls(alexa_api)] == [
         ("GET", "/v1/alerts/reminders"), ("PUT", "/v1/alerts/reminders/IN-ALEXA")]
 
 
@@ -120,7 +191,7 @@ def test_a_reminder_deleted_in_the_app_is_created_again(remembering, alexa_api, 
     store(store_path, {"reminder": {"token": "GONE", "time": "07:00"}})
     alexa_api.on("PUT", REMINDER_PATH, 404).on("POST", REMINDERS_PATH, 201, CREATED)
     remembering("reminder_set_8am")
-    assert [c.method for c in alexa_api.calls] == ["PUT", "POST"]
+    assert [c.method for c in reminder_calls(alexa_api)] == ["PUT", "POST"]
     assert stored(store_path)["reminder"]["token"] == "ALERT-TOKEN-1"
 
 
@@ -133,7 +204,7 @@ def test_every_failure_is_answered_and_nothing_is_lost(remembering, alexa_api, s
     reply = remembering("reminder_set_8am")
     assert reply.speech.startswith(ERRORS[status])
     assert reply.ends_session is False
-    assert stored(store_path) == record
+    assert without_zone(stored(store_path)) == record
 
 
 @pytest.mark.parametrize("status", [401, 403])
@@ -144,7 +215,7 @@ def test_a_refused_permission_gets_the_permission_card(remembering, alexa_api, s
     assert PERMISSION_CARD in reply.speech
     assert is_permission_card(reply)
     assert not any(d["type"] == "Connections.SendRequest" for d in reply.directives)
-    assert stored(store_path) is None
+    assert without_zone(stored(store_path)) is None
 
 
 def test_with_no_store_the_reminder_is_still_set(alexa_api):
@@ -160,24 +231,26 @@ def test_with_no_store_the_reminder_is_still_set(alexa_api):
 # --- the permission, asked for by voice -----------------------------------------------------------
 
 def test_without_the_permission_alexa_is_asked_to_ask_by_voice(remembering, alexa_api):
+    """Set Up Voice Permissions for Reminders: Connections.SendRequest named AskFor, with the
+    version-1 AskForPermissionsConsentRequest payload (one permissionScope), nothing else."""
     reply = remembering("reminder_set_no_permission")
     assert reply.speech == "To remind you every day, I need your permission to set reminders."
     [directive] = reply.directives
     assert directive == {
         "type": "Connections.SendRequest", "name": "AskFor",
-        "payload": {"@type": "AskForPermissionsConsentRequest", "@version": "2",
-                    "permissionScopes": [{"permissionScope": SCOPE, "consentLevel": "ACCOUNT"}]},
+        "payload": {"@type": "AskForPermissionsConsentRequest", "@version": "1",
+                    "permissionScope": SCOPE},
         "token": "daily_reminder@08:00"}
     assert "shouldEndSession" not in reply.response
     assert "reprompt" not in reply.response
     assert alexa_api.calls == []
 
 
-@pytest.mark.parametrize("fixture", ["reminder_askfor_accepted",
-                                     "reminder_session_resumed_accepted"])
-def test_once_granted_the_reminder_asked_for_is_set(remembering, alexa_api, store_path, fixture):
+def test_once_granted_the_reminder_asked_for_is_set(remembering, alexa_api, store_path):
+    """Set Up Voice Permissions for Reminders: the answer is a Connections.Response whose
+    payload.status is ACCEPTED, with the directive's token."""
     alexa_api.on("POST", REMINDERS_PATH, 201, CREATED)
-    reply = remembering(fixture)
+    reply = remembering("reminder_askfor_accepted")
     assert reply.speech.startswith("Okay. I'll remind you every day at 8 AM")
     assert stored(store_path)["reminder"] == {"token": "ALERT-TOKEN-1", "time": "08:00"}
 
@@ -199,6 +272,20 @@ def test_when_voice_consent_fails_the_card_is_used_from_then_on(remembering):
     assert PERMISSION_CARD in failed.speech and is_permission_card(failed)
     again = remembering("reminder_set_no_permission", **failed.attributes)
     assert is_permission_card(again) and again.directives == []
+
+
+def test_only_the_documented_answer_is_taken_not_a_session_resumed_request(remembering):
+    """One documented form: AskFor is answered by Connections.Response. A SessionResumedRequest
+    answers Connections.StartConnection, which this skill never sends."""
+    envelope = load_fixture("reminder_askfor_accepted")
+    envelope["request"] = {**{k: envelope["request"][k] for k in
+                              ("requestId", "timestamp", "locale")},
+                           "type": "SessionResumedRequest",
+                           "cause": {"type": "ConnectionCompleted", "token": "daily_reminder@08:00",
+                                     "status": {"code": "200", "message": "OK"},
+                                     "result": {"status": "ACCEPTED"}}}
+    reply = remembering(envelope)
+    assert not reply.speech.startswith("Okay. I'll remind you")
 
 
 def test_a_connections_response_for_someone_else_is_not_taken(remembering):

@@ -165,6 +165,18 @@ def test_built_in_intents_know_alexas_own_phrases():
     assert RESOLVER.resolve("shut up").intent == "AMAZON.StopIntent"
 
 
+@pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"])
+def test_go_to_the_start_and_go_back_to_the_start_are_the_same_built_in(locale):
+    """Standard Built-in Intents: AMAZON.StartOverIntent restarts, AMAZON.NavigateHomeIntent
+    leaves for the home screen; the same words must not do one with "back" and the other
+    without."""
+    resolver = load_resolver(locale)
+    intents = {said: resolver.resolve(said).intent for said in (
+        "go to the start", "go back to the start", "take me to the start",
+        "take me back to the start")}
+    assert set(intents.values()) == {"AMAZON.StartOverIntent"}, intents
+
+
 @pytest.mark.parametrize("said", ["", "   ", "😀", "🤔🤔 ?!", "x" * 10_000,
                                   "twitch " * 2_000, "\x00\x1b[31m", "{Cause}", "a. . . .",
                                   "::: ,,, ... ;;"])
@@ -246,13 +258,15 @@ def test_a_session_carries_attributes_and_the_new_flag(handler):
     assert request["context"]["System"]["user"]["userId"] == PLACEHOLDER_USER
 
 
-def test_ending_the_session_sends_session_ended_and_the_next_words_open_a_new_one(handler):
+def test_a_skill_that_ends_the_session_hears_nothing_more_and_new_words_open_a_new_one(handler):
+    """Request Types Reference: SessionEndedRequest is sent when the session ends for a reason
+    other than the skill's own response (exit, no answer, an error); not after "stop"."""
     simulator = Simulator(handler=handler, user_id="amzn1.ask.account.SOMEONE")
     first = simulator.say("open muscle twitch guide")
     stop = simulator.say("stop")
-    assert [e.request_type for e in stop.exchanges] == ["IntentRequest", "SessionEndedRequest"]
-    assert stop.exchanges[1].request["request"]["reason"] == "USER_INITIATED"
+    assert [e.request_type for e in stop.exchanges] == ["IntentRequest"]
     assert not stop.session_open
+    assert simulator.end() is None      # nothing left to close: Alexa sends nothing
     after = simulator.say("what is als")
     assert after.exchanges[0].request["session"]["new"] is True
     assert after.exchanges[0].request["session"]["sessionId"] != \
@@ -261,11 +275,25 @@ def test_ending_the_session_sends_session_ended_and_the_next_words_open_a_new_on
 
 
 def test_exit_closes_the_session_without_reaching_an_intent(handler):
+    """Request Types Reference: "exit" is Alexa's; the skill gets SessionEndedRequest
+    USER_INITIATED."""
     simulator = Simulator(handler=handler)
     simulator.say("open muscle twitch guide")
     turn = simulator.say("exit")
     assert [e.request_type for e in turn.exchanges] == ["SessionEndedRequest"]
+    assert turn.exchanges[0].request["request"]["reason"] == "USER_INITIATED"
     assert not simulator.session_open
+
+
+def test_walking_away_from_an_open_session_ends_it_as_exceeded_reprompts(handler):
+    """Request Types Reference: no answer to the prompt and the reprompt ends the session with
+    reason EXCEEDED_MAX_REPROMPTS."""
+    simulator = Simulator(handler=handler)
+    simulator.say("open muscle twitch guide")
+    turn = simulator.end()
+    assert turn is not None
+    [ended] = turn.exchanges
+    assert ended.request["request"]["reason"] == "EXCEEDED_MAX_REPROMPTS"
 
 
 def test_echo_show_requests_carry_apl_and_a_viewport(handler):
@@ -359,13 +387,13 @@ def test_exit_with_no_session_open_keeps_the_simulator_running(handler, monkeypa
 def test_record_writes_fixtures_with_placeholders(handler, tmp_path):
     code, out, _ = run(["record", "--user", "amzn1.ask.account.REAL_PERSON",
                         "--timestamp", "2026-11-25T09:30:00Z", str(tmp_path),
-                        "open muscle twitch guide", "can coffee cause twitching", "stop"],
+                        "open muscle twitch guide", "can coffee cause twitching", "exit"],
                        handler)
     assert code == 0
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names[:4] == ["01-LaunchRequest.request.json", "01-LaunchRequest.response.json",
                          "02-CauseIntent.request.json", "02-CauseIntent.response.json"]
-    assert "04-SessionEndedRequest.request.json" in names
+    assert "03-SessionEndedRequest.request.json" in names
     text = "".join(p.read_text() for p in tmp_path.iterdir())
     assert "REAL_PERSON" not in text
     request = json.loads((tmp_path / "02-CauseIntent.request.json").read_text())
@@ -374,7 +402,7 @@ def test_record_writes_fixtures_with_placeholders(handler, tmp_path):
     assert request["context"]["System"]["device"]["deviceId"] == PLACEHOLDER_DEVICE
     assert request["context"]["System"]["apiAccessToken"] == PLACEHOLDER_TOKEN
     assert request["request"]["timestamp"] == "2026-11-25T09:30:00Z"
-    assert "recorded 4 fixtures" in out
+    assert "recorded 3 fixtures" in out
 
 
 def test_recorded_fixtures_replay_through_the_skill(handler, tmp_path, replay):
@@ -513,3 +541,74 @@ def test_strict_resolution_takes_samples_word_for_word_only():
     assert strict.intent == "AMAZON.FallbackIntent"
     assert resolver.resolve("can gout cause twitching", strict=True).intent == \
         "AMAZON.FallbackIntent"   # a slot must name a listed value
+
+
+# --- requests nobody speaks: the name-free check and screen touches ---------------------------
+
+class Recorder:
+    """The skill, with every request envelope kept."""
+
+    def __init__(self, handler) -> None:
+        self.handler, self.requests = handler, []
+
+    def __call__(self, event, context):
+        self.requests.append(event)
+        return self.handler(event, context)
+
+
+def test_ask_can_fulfill_sends_the_name_free_check_in_amazons_envelope(handler):
+    """Implement CanFulfillIntentRequest: a new, empty session; the intent with its slots as
+    resolved; nothing opened; the skill's verdict shown."""
+    recorder = Recorder(handler)
+    code, out, _ = run(["ask", "--can-fulfill", "why does my eye twitch"], recorder)
+    assert code == 0
+    [request] = recorder.requests                     # no session was opened, so none is ended
+    assert request["request"]["type"] == "CanFulfillIntentRequest"
+    assert request["request"]["intent"]["name"] == "BodyPartIntent"
+    assert request["request"]["intent"]["slots"]["BodyPart"]["value"] == "eye"
+    assert request["session"]["new"] is True and request["session"]["attributes"] == {}
+    assert "can fulfill: YES" in out
+    assert "slot BodyPart: understand YES, fulfill YES" in out
+
+
+def test_a_touch_sends_the_apl_user_event_for_the_document_on_screen(handler):
+    """Alexa.Presentation.APL Interface Reference (UserEvent): the token of the document on
+    screen, the SendEvent arguments, the TouchWrapper source; answered in the same session."""
+    recorder = Recorder(handler)
+    code, out, _ = run(["ask", "--device", "echo-show", "open muscle twitch guide",
+                        "what causes twitching", "--touch", "topic caffeine"], recorder)
+    assert code == 0
+    touch = next(r for r in recorder.requests
+                 if r["request"]["type"] == "Alexa.Presentation.APL.UserEvent")
+    assert touch["request"]["arguments"] == ["topic", "caffeine"]
+    assert touch["request"]["token"] == "muscle-twitch-guide.list"
+    assert touch["request"]["source"] == {"type": "TouchWrapper", "handler": "Press", "id": ""}
+    assert touch["session"]["new"] is False
+    assert "Too much caffeine can trigger twitching" in out
+
+
+def test_a_touch_with_nothing_on_screen_is_not_sent(handler):
+    recorder = Recorder(handler)
+    code, out, _ = run(["ask", "what causes twitching", "/touch topic caffeine"], recorder)
+    assert code == 0
+    assert "nothing on screen to touch" in out
+    assert all(r["request"]["type"] != "Alexa.Presentation.APL.UserEvent"
+               for r in recorder.requests)
+
+
+def test_chat_touches_and_checks_by_command(handler, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(
+        "open muscle twitch guide\nwhat causes twitching\n/touch [\"topic\", \"caffeine\"]\n"
+        "/can-fulfill what is als\n"))
+    code, out, _ = run(["chat", "--device", "echo-show"], handler)
+    assert code == 0
+    assert '(APL UserEvent sent: arguments ["topic", "caffeine"])' in out
+    assert "can fulfill: YES" in out
+
+
+def test_replay_gives_each_script_a_fresh_user_store():
+    """The README's own example: every script starts on a new device, as the tests run them,
+    so one script's topic is never another's "welcome back"."""
+    code, out, _ = run(["replay", str(Path(__file__).parent / "dialogs"), "--quiet"], None)
+    assert code == 0, out
+    assert " 0 failed" in out

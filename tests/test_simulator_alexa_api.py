@@ -24,7 +24,7 @@ from skill.simulator.cli import main
 from skill.simulator.dialogs import load_script, run_script
 from skill.simulator.envelope import API_ENDPOINT, PLACEHOLDER_CONSENT, PLACEHOLDER_TOKEN
 from skill.simulator.session import Simulator
-from tests.alexa_api import REMINDERS_PATH, FakeAlexaApi
+from tests.alexa_api import REMINDERS_PATH, TIME_ZONE_PATH, FakeAlexaApi
 from tests.conftest import replayer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -353,16 +353,16 @@ def test_make_run_in_a_terminal_asks_and_reaches_only_the_stand_in(tmp_path):
 # --- nothing leaves loopback; fixtures keep Alexa's endpoint -----------------------------------
 
 def test_every_api_call_stays_on_loopback(monkeypatch, skill_handler):
-    import urllib3.util.connection
+    import socket
 
     hosts: list[str] = []
-    connect = urllib3.util.connection.create_connection
+    connect = socket.create_connection
 
     def recording(address, *args, **kwargs):
         hosts.append(address[0])
         return connect(address, *args, **kwargs)
 
-    monkeypatch.setattr(urllib3.util.connection, "create_connection", recording)
+    monkeypatch.setattr(socket, "create_connection", recording)
     with Simulator(handler=skill_handler, time_zone="Pacific/Auckland",
                    grant={REMINDERS_SCOPE}) as simulator:
         simulator.say("ask muscle twitch guide for today's tip")
@@ -395,7 +395,8 @@ def test_recorded_fixtures_carry_alexas_endpoint_and_placeholders(skill_handler,
 
     # The recorded answer replays through the skill as any fixture does.
     api = FakeAlexaApi().on("POST", REMINDERS_PATH, 201, {"alertToken": "T", "status": "ON"}).on(
-        "GET", REMINDERS_PATH, 200, {"alerts": [], "totalCount": "0"})
+        "GET", REMINDERS_PATH, 200, {"alerts": [], "totalCount": "0"}).on(
+        "GET", TIME_ZONE_PATH, 200, "Europe/London")
     reply = replayer(build_skill(Settings(), api_client=api))(answer)
     assert reply.speech.startswith("Okay. I'll remind you every day at 8 AM")
     assert api.calls[0].headers["Authorization"] == f"Bearer {PLACEHOLDER_TOKEN}"
@@ -462,3 +463,91 @@ def test_a_reminder_read_back_with_its_alert_info_is_understood(tmp_path):
     api = FakeAlexaApi().on("GET", REMINDERS_PATH, 200, listing)
     reply = replayer(build_skill(Settings(), api_client=api))("reminder_status")
     assert reply.speech.startswith("Your daily tip reminder is set for 8 AM.")
+
+
+# --- only the documented AskFor ---------------------------------------------------------------
+
+def _asks_with(directive: dict):
+    """A skill that answers every intent with `directive` and some speech."""
+
+    def handler(event, context):
+        if event["request"]["type"] != "IntentRequest":
+            return {"version": "1.0", "response": {}}
+        return {"version": "1.0", "response": {
+            "outputSpeech": {"type": "SSML", "ssml": "<speak>I need your permission.</speak>"},
+            "directives": [directive]}}
+
+    return handler
+
+
+@pytest.mark.parametrize(("directive", "why"), [
+    ({"type": "Connections.SendRequest", "name": "AskFor", "token": "t",
+      "payload": {"@type": "AskForPermissionsConsentRequest", "@version": "2",
+                  "permissionScopes": [{"permissionScope": REMINDERS_SCOPE,
+                                        "consentLevel": "ACCOUNT"}]}}, "@version is '2'"),
+    ({"type": "Connections.SendRequest", "name": "AskFor", "token": "t",
+      "payload": {"@type": "AskForPermissionsConsentRequest", "@version": "1",
+                  "permissionScope": REMINDERS_SCOPE, "consentLevel": "ACCOUNT"}},
+     "undocumented fields: consentLevel"),
+    ({"type": "Connections.SendRequest", "name": "AskFor",
+      "payload": {"@type": "AskForPermissionsConsentRequest", "@version": "1",
+                  "permissionScope": "alexa::profile:email:read"}}, "reminders only"),
+    ({"type": "Connections.StartConnection",
+      "uri": "connection://AMAZON.AskForPermissionsConsent/2", "input": {}},
+     "the simulator does not play it"),
+])
+def test_an_undocumented_ask_for_is_an_invalid_response_as_alexa_treats_one(directive, why):
+    """Set Up Voice Permissions for Reminders (the one form accepted) and Request Types
+    Reference (an invalid response ends the session: SessionEndedRequest ERROR with
+    INVALID_RESPONSE); the person is never asked."""
+    with Simulator(handler=_asks_with(directive)) as simulator:
+        turn = simulator.say("remind me every day at 8 am")
+        assert turn.consents == []
+        assert any(why in error for error in turn.errors), turn.errors
+        ended = turn.exchanges[-1].request["request"]
+        assert ended["type"] == "SessionEndedRequest" and ended["reason"] == "ERROR"
+        assert ended["error"]["type"] == "INVALID_RESPONSE"
+        assert not simulator.session_open
+
+
+def test_the_documented_ask_for_is_answered_with_the_reference_connections_response():
+    """Set Up Voice Permissions for Reminders: Connections.Response with status code 200, name
+    AskFor, payload {permissionScope, status} and the directive's token."""
+    directive = {"type": "Connections.SendRequest", "name": "AskFor", "token": "my-token",
+                 "payload": {"@type": "AskForPermissionsConsentRequest", "@version": "1",
+                             "permissionScope": REMINDERS_SCOPE}}
+    with Simulator(handler=_asks_with(directive)) as simulator:
+        turn = simulator.say("remind me every day at 8 am", permission="NOT_ANSWERED")
+        answer = turn.exchanges[1].request["request"]
+        assert {k: answer[k] for k in ("type", "name", "status", "payload", "token")} == {
+            "type": "Connections.Response", "name": "AskFor",
+            "status": {"code": "200", "message": "OK"},
+            "payload": {"permissionScope": REMINDERS_SCOPE, "status": "NOT_ANSWERED"},
+            "token": "my-token"}
+
+
+# --- the time zone: on every reminder, one Settings call a day -------------------------------
+
+def test_against_the_stand_in_the_reminder_carries_the_devices_time_zone(skill_handler):
+    """Alexa Reminders API Reference: timeZoneId on every reminder, requestTime on its clock."""
+    with Simulator(handler=skill_handler, grant={REMINDERS_SCOPE},
+                   time_zone="Australia/Sydney") as simulator:
+        simulator.say("remind me every day at 8 am")
+        [reminder] = simulator.alexa_api.reminders.values()
+        assert reminder.body["trigger"]["timeZoneId"] == "Australia/Sydney"
+        assert "alexa" not in reminder.body["alertInfo"]["spokenInfo"]["content"][0][
+            "text"].lower()
+
+
+def test_against_the_stand_in_a_second_session_the_same_day_makes_no_settings_call(
+        skill_handler):
+    with Simulator(handler=skill_handler, grant={REMINDERS_SCOPE},
+                   time_zone="Europe/Berlin") as simulator:
+        simulator.say("remind me every day at 8 am")
+        simulator.say("stop")
+        simulator.say("ask muscle twitch guide for today's tip")      # a new session
+        simulator.say("remind me every day at 9 am")
+        settings = [c for c in simulator.alexa_api.calls if "System.timeZone" in c.path]
+        assert len(settings) == 1
+        [reminder] = simulator.alexa_api.reminders.values()
+        assert reminder.body["trigger"]["timeZoneId"] == "Europe/Berlin"

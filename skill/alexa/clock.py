@@ -1,10 +1,12 @@
 """The user's own date and time: "today" is the listener's today, not the server's.
 
 The time zone comes from the Alexa Settings API (the device's System.timeZone, through the SDK's
-UPS service client). When that is not possible (no API token, no device, permission, throttling, a
-time-out, a zone name this machine does not know), the request's own timestamp in UTC is used: the
-answer is still sensible, at worst a few hours early or late around midnight. A lookup is made at
-most once per session; its outcome (even a failure) is kept in the session attributes.
+UPS service client). It is asked at most once a day per user: the answer is kept in the session
+attributes (the rest of this session) and in the user's record with the day it was learned (later
+sessions that day), so a warm turn makes no HTTP call at all. When it cannot be learned (no API
+token, no device, permission, throttling, a time-out, a zone name this machine does not know),
+the request's own timestamp in UTC is used: the answer is still sensible, at worst a few hours
+early or late around midnight; such a failure is kept for the session only, never in the record.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from ask_sdk_core.handler_input import HandlerInput
 
 from skill.alexa.api_client import failure
 from skill.alexa.attributes import session
+from skill.store.records import remember, user_record
 
 log = logging.getLogger(__name__)
 
 TIME_ZONE = "time_zone"  # session attribute: the zone name, or "" when it could not be learned
+RECORD_KEY = "time_zone"  # user record: {"name": zone name, "day": the UTC date it was learned}
 
 
 def request_time(handler_input: HandlerInput) -> datetime:
@@ -57,15 +61,26 @@ def _ask_settings_api(handler_input: HandlerInput) -> str | None:
 
 
 def time_zone_name(handler_input: HandlerInput) -> str | None:
-    """The device's IANA time zone name, or None when it cannot be learned."""
+    """The device's IANA time zone name, or None when it cannot be learned.
+
+    This session's answer first, then today's in the user's record, and only then the Settings
+    API, whose answer is kept in both.
+    """
     attributes = session(handler_input)
     cached = attributes.get(TIME_ZONE)
     if isinstance(cached, str):
         return cached or None
+    day = request_time(handler_input).date().isoformat()
+    stored = user_record(handler_input).get(RECORD_KEY)
+    if isinstance(stored, dict) and stored.get("day") == day and _zone(stored.get("name")):
+        attributes[TIME_ZONE] = stored["name"]
+        return stored["name"]
     name = _ask_settings_api(handler_input)
     if _zone(name) is None:
         name = None
     attributes[TIME_ZONE] = name or ""
+    if name:
+        remember(handler_input, **{RECORD_KEY: {"name": name, "day": day}})
     return name
 
 

@@ -65,12 +65,12 @@ def has_permission(handler_input: HandlerInput) -> bool:
     return bool(permissions.consent_token)
 
 
-def reminder_request(at: ClockTime, now: datetime, time_zone: str | None, locale: str,
+def reminder_request(at: ClockTime, now: datetime, time_zone: str, locale: str,
                      text: str) -> Any:
-    """A daily reminder at `at`, starting today (`now` is the user's local time).
+    """A daily reminder at `at`, starting today (`now` is the user's local time in `time_zone`).
 
-    Times are local (no offset), as the API wants them; with no `time_zone` the API uses the
-    device's own zone, which is the same zone the Settings API would have given.
+    Times are local (no offset), as the API wants them, and `timeZoneId` says which zone they
+    are in: the Reminders API reference asks for it on every scheduled reminder.
     """
     from ask_sdk_model.services.reminder_management import (
         AlertInfo,
@@ -89,7 +89,7 @@ def reminder_request(at: ClockTime, now: datetime, time_zone: str | None, locale
     return ReminderRequest(
         request_time=now.replace(microsecond=0, tzinfo=None),
         trigger=Trigger(object_type=TriggerType.SCHEDULED_ABSOLUTE, scheduled_time=start,
-                        time_zone_id=time_zone or None,
+                        time_zone_id=time_zone,
                         recurrence=Recurrence(start_date_time=start, recurrence_rules=[rule])),
         alert_info=AlertInfo(spoken_info=SpokenInfo(content=[SpokenText(locale=locale,
                                                                          text=text)])),

@@ -285,6 +285,8 @@ def skill_package(out: Path, endpoint: str | None = None, *,
     body = manifest["manifest"]
     if endpoint:
         body["apis"]["custom"]["endpoint"] = {"uri": endpoint}
+        if "events" in body:  # skill events (SKILL_DISABLED) go to the same Lambda
+            body["events"]["endpoint"] = {"uri": endpoint}
     locales = sorted(body["publishingInformation"]["locales"])
     links = {key: https_url(url, what) for key, url, what in (
         ("privacyPolicyUrl", privacy_policy_url, "privacy policy"),

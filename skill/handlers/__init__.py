@@ -1,10 +1,10 @@
 """Every handler, in the order the SDK tries them: the first whose can_handle says yes answers.
 
-Specific before general: Alexa's name-free check and screen touches (request types of their own,
-kept ahead of any catch-all), topic questions, then the symptom check (whose questions take yes /
-no / help / repeat / start over / stop while they wait for an answer), then conversation moves
-(more / yes / no / repeat), then the built-ins, then the catch-all for intents this skill does
-not know.
+Specific before general: Alexa's name-free check, events nobody spoke, and screen touches
+(request types of their own, kept ahead of any catch-all), topic questions, then the symptom
+check (whose questions take yes / no / help / repeat / start over / stop while they wait for an
+answer), then conversation moves (more / yes / no / repeat), then the built-ins, then the
+catch-all for intents this skill does not know.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from skill.handlers.builtins import BUILTIN_HANDLERS, UnknownIntentHandler
 from skill.handlers.conversation import CONVERSATION_HANDLERS
 from skill.handlers.daily_tip import AnotherTipHandler, DailyTipHandler
 from skill.handlers.errors import ApologiseOnError
+from skill.handlers.events import EventHandler
 from skill.handlers.memory import MEMORY_HANDLERS, WelcomeHandler
 from skill.handlers.name_free import CanFulfillHandler
 from skill.handlers.reminders import REMINDER_HANDLERS
@@ -26,6 +27,7 @@ from skill.handlers.topics import TOPIC_HANDLERS
 def request_handlers() -> list[AbstractRequestHandler]:
     return [
         CanFulfillHandler(),
+        EventHandler(),        # skill, reminder, screen and messaging events: silent
         TouchHandler(),
         *TOPIC_HANDLERS,
         DailyTipHandler(),

@@ -1,10 +1,11 @@
 """The daily reminder: set it ("remind me every day at 8 am"), ask about it, cancel it.
 
-Without the reminders permission the skill asks for it the way Alexa expects: by voice with the
-AskFor Connections.SendRequest directive, whose answer comes back as a Connections.Response (or a
-SessionResumedRequest), and with a permission card in the Alexa app when voice consent is not
-possible or the Reminders API refuses (401/403). Every API failure gets its own spoken answer, and
-the user's record changes only after the API said yes.
+Without the reminders permission the skill asks for it the one way Amazon documents for reminders
+("Set Up Voice Permissions for Reminders"): a Connections.SendRequest directive named AskFor with
+the version-1 AskForPermissionsConsentRequest payload, answered by a Connections.Response request;
+and with a permission card in the Alexa app when voice consent is not possible or the Reminders
+API refuses (401/403). Every API failure gets its own spoken answer, and the user's record changes
+only after the API said yes.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import Response, SessionResumedRequest
+from ask_sdk_model import Response
 
 from skill.alexa import reminders
 from skill.alexa.api_client import failure
-from skill.alexa.clock import TIME_ZONE, local_now, request_time
+from skill.alexa.clock import local_now, time_zone_name
 from skill.alexa.reminders import ClockTime
 from skill.handlers.builtins import MessageHandler
 from skill.reply import pending_follow_up, reply, session, speaker
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 AWAITING = "reminder"          # follow_up: {"reminder": "time"} while "what time?" is open
 VOICE_CONSENT_FAILED = "voice_consent_failed"   # session: AskFor came back with an error
 TOKEN_PREFIX = "daily_reminder@"                # AskFor token: "daily_reminder@08:00"
+ASK_FOR = "AskFor"
 ERROR_MESSAGES = {"timeout": "reminder_error_timeout", "throttled": "reminder_error_throttled",
                   "server": "reminder_error_server"}
 
@@ -74,14 +76,7 @@ def _ask_permission(handler_input: HandlerInput, at: ClockTime) -> Response:
     """Voice consent (AskFor) where it can work, else the permission card."""
     if session(handler_input).get(VOICE_CONSENT_FAILED):
         return _permission_card(handler_input, "reminder_permission_card")
-    from ask_sdk_model.interfaces.connections import SendRequestDirective
-
-    handler_input.response_builder.add_directive(SendRequestDirective(
-        name="AskFor",
-        payload={"@type": "AskForPermissionsConsentRequest", "@version": "2",
-                 "permissionScopes": [{"permissionScope": reminders.SCOPE,
-                                       "consentLevel": "ACCOUNT"}]},
-        token=f"{TOKEN_PREFIX}{at}"))
+    handler_input.response_builder.add_directive(ask_for_permission(f"{TOKEN_PREFIX}{at}"))
     response = reply(handler_input, Answer(speaker(handler_input).say("reminder_permission_voice"),
                                            None))
     response.should_end_session = None  # Alexa takes the turn; the session resumes after it
@@ -94,12 +89,15 @@ def _set(handler_input: HandlerInput, at: ClockTime) -> Response:
     record = user_record(handler_input)
     stored = record.get(reminders.RECORD_KEY)
     token = stored.get("token") if isinstance(stored, dict) else None
-    # The zone only if this session already looked it up: without a zone id the Reminders API
-    # uses the device's own zone, so the turn saves a Settings API call (and its time-out).
-    zone = session(handler_input).get(TIME_ZONE) or None
+    # Always the device's zone, with requestTime on that zone's clock: the Reminders API
+    # reference warns that a reminder without timeZoneId may go off at the wrong hour. The zone
+    # is cached for the day (skill/alexa/clock.py), so this is one Settings API call a day.
+    zone = time_zone_name(handler_input)
+    if zone is None:
+        return reply(handler_input, speak.message("reminder_error_time_zone"))
     locale = getattr(handler_input.request_envelope.request, "locale", None) or "en-US"
-    now = local_now(handler_input) if zone else request_time(handler_input)
-    request = reminders.reminder_request(at, now, zone, locale, speak.say("reminder_text"))
+    request = reminders.reminder_request(at, local_now(handler_input), zone, locale,
+                                         speak.say("reminder_text"))
     try:
         alert_token = reminders.save(handler_input, request, token)
     except Exception as error:
@@ -140,37 +138,36 @@ class ReminderTimeYesNoHandler(AbstractRequestHandler):
         return reply(handler_input, speaker(handler_input).message("reminder_not_set"))
 
 
-def _consent_outcome(handler_input: HandlerInput) -> tuple[str, str | None, str | None] | None:
-    """(status code, consent status, token) from a Connections.Response or SessionResumed."""
-    request = handler_input.request_envelope.request
-    if getattr(request, "object_type", None) == "Connections.Response" and \
-            getattr(request, "name", None) == "AskFor":
-        payload = request.payload if isinstance(request.payload, dict) else {}
-        code = str(getattr(request.status, "code", "") or "")
-        return code, payload.get("status"), request.token
-    if isinstance(request, SessionResumedRequest):
-        cause = request.cause
-        if getattr(cause, "object_type", None) != "ConnectionCompleted":
-            return None
-        result = cause.result if isinstance(getattr(cause, "result", None), dict) else {}
-        return str(getattr(cause.status, "code", "") or ""), _result_status(result), cause.token
-    return None
+def ask_for_permission(token: str) -> Any:
+    """The AskFor directive exactly as "Set Up Voice Permissions for Reminders" shows it.
 
-
-def _result_status(result: dict[str, Any]) -> str | None:
-    """ACCEPTED / DENIED / NOT_ANSWERED from a consent task's result, in either shape Alexa uses.
-
-    The result names a `status` directly, or lists `permissionScopes` each with a
-    `permissionStatus` (GRANTED or DENIED).
+    ask-sdk-model has the directive (SendRequestDirective) but no class for its payload, so the
+    payload is the documented version-1 object: one `permissionScope`, no `consentLevel`.
     """
-    if isinstance(result.get("status"), str):
-        return result["status"]
-    for scope in result.get("permissionScopes") or ():
-        if isinstance(scope, dict) and scope.get("permissionScope") == reminders.SCOPE:
-            status = scope.get("permissionStatus")
-            return {"GRANTED": "ACCEPTED", "ACCEPTED": "ACCEPTED", "DENIED": "DENIED"}.get(
-                status, "NOT_ANSWERED")
-    return None
+    from ask_sdk_model.interfaces.connections import SendRequestDirective
+
+    return SendRequestDirective(
+        name=ASK_FOR,
+        payload={"@type": "AskForPermissionsConsentRequest", "@version": "1",
+                 "permissionScope": reminders.SCOPE},
+        token=token)
+
+
+def _consent_outcome(handler_input: HandlerInput) -> tuple[str, str | None, str | None] | None:
+    """(status code, consent status, token) from the Connections.Response to AskFor.
+
+    Its `status.code` is "200" when Alexa asked; `payload.status` is ACCEPTED, DENIED or
+    NOT_ANSWERED; `token` is the one the directive carried.
+    """
+    from ask_sdk_model.interfaces.connections import ConnectionsResponse
+
+    request = handler_input.request_envelope.request
+    if not isinstance(request, ConnectionsResponse) or request.name != ASK_FOR:
+        return None
+    payload = request.payload if isinstance(request.payload, dict) else {}
+    code = str(getattr(request.status, "code", "") or "")
+    status = payload.get("status")
+    return code, status if isinstance(status, str) else None, request.token
 
 
 class PermissionAnswerHandler(AbstractRequestHandler):

@@ -30,6 +30,44 @@ _REMINDERS = re.compile(r"^/v1/alerts/reminders/?$")
 _REMINDER = re.compile(r"^/v1/alerts/reminders/([^/]+)$")
 
 
+# The one voice-permission form the skill may use ("Set Up Voice Permissions for Reminders").
+ASK_FOR_PAYLOAD_KEYS = {"@type", "@version", "permissionScope"}
+
+
+def ask_for_problem(directive: dict[str, Any]) -> str | None:
+    """Why Alexa could not carry out a Connections directive, or None for the documented AskFor.
+
+    Accepted: type Connections.SendRequest, name AskFor, payload {"@type":
+    "AskForPermissionsConsentRequest", "@version": "1", "permissionScope": <a scope Alexa asks
+    for by voice (reminders)>}, and an optional string token. Other Connections directives
+    (StartConnection, other tasks) are not simulated, so they are reported rather than invented.
+    """
+    kind, name = directive.get("type"), directive.get("name")
+    if kind != "Connections.SendRequest" or name != "AskFor":
+        return (f"{kind} {name or directive.get('uri') or ''}".strip() + " is not the "
+                "documented voice permission for reminders (Connections.SendRequest AskFor); "
+                "the simulator does not play it")
+    payload = directive.get("payload")
+    if not isinstance(payload, dict):
+        return "AskFor has no payload object"
+    if payload.get("@type") != "AskForPermissionsConsentRequest":
+        return f"AskFor payload @type is {payload.get('@type')!r}, not " \
+               "'AskForPermissionsConsentRequest'"
+    if payload.get("@version") != "1":
+        return f"AskFor payload @version is {payload.get('@version')!r}; the documented " \
+               "Connections.SendRequest form is version '1' (one permissionScope)"
+    extra = sorted(set(payload) - ASK_FOR_PAYLOAD_KEYS)
+    if extra:
+        return f"AskFor version 1 payload has undocumented fields: {', '.join(extra)}"
+    if payload.get("permissionScope") not in PERMISSION_WORDS:
+        return f"AskFor asks for {payload.get('permissionScope')!r}, which Alexa does not ask " \
+               "for by voice here (reminders only)"
+    token = directive.get("token")
+    if token is not None and not isinstance(token, str):
+        return "AskFor token is not a string"
+    return None
+
+
 def scope_of(name: str) -> str:
     """The permission scope for a name a person typed; ValueError names the known ones."""
     scope = PERMISSIONS.get(name.strip().lower())
@@ -153,6 +191,11 @@ class AlexaApiStandIn:
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
+            # HTTP/1.1 keeps the skill's connection open between calls, as Alexa's API hosts
+            # do; every answer carries Content-Length, which keep-alive needs.
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True   # small writes go out at once: no delayed-ACK stall
+
             def _serve(self) -> None:
                 stand_in._serve(self)
 

@@ -1,8 +1,10 @@
 """`python -m skill.simulator`: talk to the skill as Alexa would, with no Amazon account.
 
     chat                      type what you would say; see the reply, the card, the session
-    ask "utterance" [...]     one or more turns, for scripts and CI (exit 1 if the skill errored)
-    replay FILE|DIR [...]     run dialog scripts, a PASS/FAIL line per turn (exit 1 on a failure)
+    ask "utterance" [...]     one or more turns, for scripts and CI (exit 1 if the skill errored);
+                              --can-fulfill sends Alexa's name-free check, --touch an APL touch
+    replay FILE|DIR [...]     run dialog scripts, each on a fresh user store, a PASS/FAIL line per
+                              turn (exit 1 on a failure)
     record DIR [utterance...] save each turn's request and response as fixtures
     resolve "utterance" [...] only what Alexa would understand: intent and slots
     accuracy                  score the model on tests/understanding/<locale>*.yaml, three ways
@@ -24,8 +26,7 @@ import contextlib
 import json
 import os
 import sys
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
@@ -48,7 +49,9 @@ Type what you would say to Alexa, e.g. "open muscle twitch guide", "what causes 
 "ask muscle twitch guide why does my eye twitch". Saying "exit" closes the skill's session.
 Commands: /json (show envelopes on or off), /new (end the session), /grant reminders and
 /revoke reminders (the permission, as in the Alexa app), /reminders (what the stand-in for the
-Reminders API holds), /help, /quit (or Ctrl-D)."""
+Reminders API holds), /touch ARG ... (touch the screen: an APL UserEvent with these arguments,
+e.g. /touch topic caffeine, on --device echo-show), /can-fulfill WORDS (Alexa's name-free check,
+a CanFulfillIntentRequest), /help, /quit (or Ctrl-D)."""
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -84,7 +87,14 @@ def _parser() -> argparse.ArgumentParser:
     _common(chat)
     ask = commands.add_parser("ask", help="one or more turns, non-interactively")
     _common(ask)
-    ask.add_argument("utterances", nargs="+", metavar="UTTERANCE")
+    ask.add_argument("utterances", nargs="*", metavar="UTTERANCE",
+                     help='what the person says; "/touch ARG ..." touches the screen instead')
+    ask.add_argument("--can-fulfill", action="store_true",
+                     help="send each utterance as Alexa's name-free check "
+                          "(CanFulfillIntentRequest) instead of a request in a session")
+    ask.add_argument("--touch", action="append", default=[], metavar="ARGS",
+                     help='after the utterances, touch the screen: the APL UserEvent arguments, '
+                          'e.g. --touch "topic caffeine" (needs --device echo-show)')
     replay = commands.add_parser("replay", help="run dialog scripts (YAML)")
     replay.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR")
     replay.add_argument("--quiet", action="store_true", help="print only failures and the total")
@@ -225,6 +235,17 @@ def chat(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: Te
                     print("  (session ended)" if ended else "  (no session open)", file=out)
                 elif word.split()[:1] in (["grant"], ["revoke"]):
                     _permission_command(simulator, word, out)
+                elif word.split()[:1] in (["touch"], ["can-fulfill"]):
+                    verb, _, rest = line[1:].strip().partition(" ")
+                    try:
+                        turn = simulator.touch(touch_arguments(rest)) if verb.lower() == "touch" \
+                            else simulator.can_fulfill(rest)
+                    except ValueError as error:
+                        print(f"  ({error})", file=out)
+                        continue
+                    failed |= turn.errored
+                    print(_render(turn, args), file=out, flush=True)
+                    _save(recorder, turn, out)
                 elif word == "reminders":
                     held = simulator.alexa_api.describe_reminders()
                     print("\n".join(f"  reminder {n}: {text}" for n, text in
@@ -270,15 +291,42 @@ def _permission_command(simulator: Simulator, word: str, out: TextIO) -> None:
         print(f"  ({names[0]} permission revoked: the API now answers 403)", file=out)
 
 
+def touch_arguments(text: str) -> list[str]:
+    """What follows /touch: a JSON list (["topic", "caffeine"]) or words (topic caffeine)."""
+    text = text.strip()
+    if text.startswith("["):
+        try:
+            value = json.loads(text)
+        except ValueError as error:
+            raise ValueError(f"touch arguments: not a JSON list: {error}") from None
+        if not isinstance(value, list):
+            raise ValueError("touch arguments: not a JSON list")
+        return [str(item) for item in value]
+    return text.split()
+
+
+def _play(simulator: Simulator, line: str, permission: str | None = None,
+          can_fulfill: bool = False) -> Turn:
+    """One line of a script or of `ask`: /touch, a name-free check, or something said."""
+    if line.startswith("/touch"):
+        return simulator.touch(touch_arguments(line[len("/touch"):]))
+    if can_fulfill:
+        return simulator.can_fulfill(line)
+    return simulator.say(line, permission)
+
+
 def ask(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: TextIO,
         recorder: object | None = None) -> int:
+    lines = [*args.utterances, *(f"/touch {touch}" for touch in getattr(args, "touch", ()))]
+    if not lines:
+        raise ValueError("ask needs at least one utterance (or --touch)")
     simulator = _simulator(args, handler, getattr(args, "moment", None))
-    permissions = getattr(args, "permissions", None) or [None] * len(args.utterances)
+    permissions = getattr(args, "permissions", None) or [None] * len(lines)
     failed = False
     try:
-        for utterance, permission in zip(args.utterances, permissions, strict=True):
+        for utterance, permission in zip(lines, permissions, strict=True):
             print(f"you> {utterance}", file=out)
-            turn = simulator.say(utterance, permission)
+            turn = _play(simulator, utterance, permission, getattr(args, "can_fulfill", False))
             failed |= turn.errored
             _show(turn, args, out)
             _save(recorder, turn, out)
@@ -293,7 +341,6 @@ def ask(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: Tex
 def replay(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: TextIO) -> int:
     from skill.simulator.dialogs import (
         ScriptError,
-        fresh_store_handler,
         load_script,
         run_script,
         script_paths,
@@ -311,8 +358,8 @@ def replay(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: 
     for script in scripts:
         if not args.quiet:
             print(f"# {script.path}: {script.name}", file=out)
-        with tempfile.TemporaryDirectory(prefix="twitch-replay-") as store:
-            results = run_script(script, handler or fresh_store_handler(store))
+        with _fresh_store(handler) as script_handler:
+            results = run_script(script, script_handler)
         for result in results:
             if result.passed:
                 passed += 1
@@ -323,6 +370,31 @@ def replay(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: 
     print(f"{passed + failed} turns in {len(scripts)} scripts: {passed} passed, {failed} failed",
           file=out)
     return 1 if failed else 0
+
+
+@contextlib.contextmanager
+def _fresh_store(handler: Handler | None) -> Iterator[Handler | None]:
+    """The skill with an empty user store of its own, for one dialog script.
+
+    A script about remembering someone remembers only what it said itself, as on a new device
+    (and as tests/test_dialogs.py runs them): otherwise one script's "welcome back" depends on
+    which scripts ran before it. A handler given by the caller (tests) is used as it is.
+    """
+    if handler is not None:
+        yield handler
+        return
+    import dataclasses
+    import tempfile
+
+    from skill.app import build_skill, handle_event
+    from skill.config import Settings
+
+    with tempfile.TemporaryDirectory(prefix="replay-") as directory:
+        settings = dataclasses.replace(Settings.from_env(), state_table=None,
+                                       state_path=str(Path(directory) / "users.sqlite3"),
+                                       alexa_api_loopback=True)
+        skill = build_skill(settings)
+        yield lambda event, context: handle_event(skill, event, context)
 
 
 def record(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: TextIO) -> int:

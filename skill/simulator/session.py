@@ -2,15 +2,18 @@
 
 `Simulator.say()` does what Alexa does between the microphone and the skill: resolve the words,
 open a session when the skill is invoked (or when none is open), carry the session attributes and
-the `new` flag across turns, and close the session with a SessionEndedRequest when the skill ends
-it or the person says "exit". The skill is reached only through a handler with the signature of
-`skill.app.lambda_handler`.
+the `new` flag across turns, and close the session. As Amazon's Request Types Reference says, the
+skill gets a SessionEndedRequest only when the session ends for another reason than its own
+response: the person says "exit", nobody answers (EXCEEDED_MAX_REPROMPTS), or an error (an
+invalid response). A skill that ends the session itself hears nothing more. The skill is reached
+only through a handler with the signature of `skill.app.lambda_handler`.
 
 The Alexa APIs the skill calls (time zone, reminders) are served by a stand-in on 127.0.0.1
 (`alexa_api.py`), started with the simulator and stopped by `close()`. When the skill asks for a
-permission by voice (the AskFor `Connections.SendRequest` directive), the simulator does what Alexa
-does: asks the person (or takes the answer given up front), then sends the skill the
-`Connections.Response`, and from then on the requests carry the permission.
+permission by voice, the simulator accepts only the form "Set Up Voice Permissions for Reminders"
+documents (Connections.SendRequest named AskFor, version-1 payload): it asks the person (or takes
+the answer given up front), sends the skill the Connections.Response, and from then on the
+requests carry the permission. Anything else is treated as Alexa treats an invalid response.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from skill.simulator.alexa_api import PERMISSION_WORDS, AlexaApiStandIn
+from skill.simulator.alexa_api import PERMISSION_WORDS, AlexaApiStandIn, ask_for_problem
 from skill.simulator.envelope import PLACEHOLDER_USER, Conversation
 from skill.simulator.resolver import Resolved, load_resolver
 
@@ -31,6 +34,9 @@ Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 # Answers to Alexa's permission question, as the Connections.Response payload names them.
 ACCEPTED, DENIED, NOT_ANSWERED = "ACCEPTED", "DENIED", "NOT_ANSWERED"
 CONSENT_ANSWERS = (ACCEPTED, DENIED, NOT_ANSWERED)
+
+RENDER_DOCUMENT = "Alexa.Presentation.APL.RenderDocument"
+USER_EVENT = "Alexa.Presentation.APL.UserEvent"
 
 # Said while a session is open, Alexa itself closes it: the skill gets a SessionEndedRequest.
 EXIT_WORDS = frozenset({"exit", "quit", "alexa exit", "alexa quit"})
@@ -118,11 +124,11 @@ class Turn:
         return bool(self.errors)
 
 
-def _ask_for(response: dict[str, Any]) -> dict[str, Any] | None:
-    """The AskFor permission request in a response, if the skill sent one."""
+def _connection(response: dict[str, Any]) -> dict[str, Any] | None:
+    """A Connections directive in a response (AskFor, or any other), if the skill sent one."""
     for directive in (response.get("response") or {}).get("directives") or ():
-        if isinstance(directive, dict) and directive.get("type") == "Connections.SendRequest" \
-                and directive.get("name") == "AskFor":
+        if isinstance(directive, dict) and str(directive.get("type", "")).startswith(
+                "Connections."):
             return directive
     return None
 
@@ -175,6 +181,7 @@ class Simulator:
         self.grant_on_ask = set(grant)
         self.consent = consent
         self.skill_name = " ".join(self.resolver.invocation).title()
+        self.screen_token: str | None = None   # the document on screen (Echo Show), if any
         self.alexa_api = AlexaApiStandIn(time_zone).start()
         self.conversation.api_endpoint = self.alexa_api.url
         self.conversation.api_access_token = self.alexa_api.token
@@ -229,23 +236,37 @@ class Simulator:
         convo.carry(response)
         self.session_open = True
         for _ in range(3):   # a skill that asks again after every answer must not loop forever
-            ask = _ask_for(response)
-            if ask is None or (response.get("response") or {}).get("shouldEndSession") is True:
+            ask = _connection(response)
+            if ask is None:
+                break
+            problem = ask_for_problem(ask)
+            if problem is not None:
+                self._invalid_response(turn, problem)
+                return turn
+            if (response.get("response") or {}).get("shouldEndSession") is True:
+                turn.note = ("the skill ended the session along with AskFor: what Alexa does "
+                             "then is undocumented, so the simulator asks nothing")
                 break
             response = self._ask_permission(turn, ask, permission)
             convo.carry(response)
         if (response.get("response") or {}).get("shouldEndSession") is True:
-            self._end(turn)
+            self._close(turn)   # the skill ended it: Alexa sends no SessionEndedRequest
         turn.session_open = self.session_open
         return turn
+
+    def _invalid_response(self, turn: Turn, problem: str) -> None:
+        """What Alexa does with a response it cannot carry out: the person hears Alexa's own
+        error, the session ends, and the skill gets a SessionEndedRequest with reason ERROR and
+        error type INVALID_RESPONSE (Request Types Reference)."""
+        turn.errors.append(f"invalid response: {problem}")
+        turn.note = ("Alexa says there was a problem with the skill's response, and ends the "
+                     "session")
+        self._end(turn, "ERROR", {"type": "INVALID_RESPONSE", "message": problem})
 
     def _ask_permission(self, turn: Turn, directive: dict[str, Any], permission: str | None
                         ) -> dict[str, Any]:
         """Alexa's part of AskFor: ask, remember a yes, send the skill a Connections.Response."""
-        payload = directive.get("payload") or {}
-        scopes = [s.get("permissionScope") for s in payload.get("permissionScopes") or ()
-                  if isinstance(s, dict)] or [payload.get("permissionScope")]
-        scope = str(scopes[0] or "")
+        scope = str(directive["payload"]["permissionScope"])
         words = PERMISSION_WORDS.get(scope, f"use {scope}")
         question = f"allow {self.skill_name} to {words}?"
         if scope in self.alexa_api.granted:
@@ -273,19 +294,81 @@ class Simulator:
         })
         return self._send(request, turn)
 
-    def end(self, reason: str = "USER_INITIATED") -> Turn | None:
-        """Close an open session (the person walked away); None if none is open."""
+    def end(self, reason: str = "EXCEEDED_MAX_REPROMPTS") -> Turn | None:
+        """Close an open session; None if none is open.
+
+        By default the person walked away: Alexa reprompted, heard nothing, and closed the
+        session (EXCEEDED_MAX_REPROMPTS); pass USER_INITIATED for an "exit".
+        """
         if not self.session_open:
             return None
         turn = Turn("", None, note="session closed")
         self._end(turn, reason)
         return turn
 
-    def _end(self, turn: Turn, reason: str = "USER_INITIATED") -> None:
-        self._send(self.conversation.session_ended(reason), turn)
+    def _end(self, turn: Turn, reason: str = "USER_INITIATED",
+             error: dict[str, str] | None = None) -> None:
+        """Alexa ends the session and tells the skill (SessionEndedRequest)."""
+        self._send(self.conversation.session_ended(reason, error), turn)
+        self._close(turn)
+
+    def _close(self, turn: Turn) -> None:
         self.session_open = False
+        self.screen_token = None
         self.conversation.restart()
         turn.session_open = False
+
+    # --- requests nobody speaks ---------------------------------------------------------------
+
+    def can_fulfill(self, utterance: str) -> Turn:
+        """Alexa's name-free check: could the skill answer these words if they came to it?
+
+        Sent as a CanFulfillIntentRequest in the shape of Amazon's "Implement CanFulfillIntent
+        Request" page: a new, empty session, the intent and slots as resolved. It opens no
+        session and changes none; what Alexa then decides (which skill gets the request) is
+        not documented, so the simulator only shows the skill's answer.
+        """
+        said = " ".join(str(utterance).split())
+        resolved = self.resolver.resolve(said)
+        turn = Turn(said, resolved, session_open=self.session_open)
+        if resolved.launch or not resolved.intent:
+            turn.note = "nothing to ask: these words name no intent (Alexa would not ask)"
+            return turn
+        probe = Conversation(locale=self.conversation.locale, device=self.conversation.device,
+                             user_id=self.conversation.user_id,
+                             api_endpoint=self.conversation.api_endpoint,
+                             api_access_token=self.conversation.api_access_token,
+                             permissions=self.conversation.permissions,
+                             moment=self.conversation.moment)
+        self._send(probe.can_fulfill(resolved.intent, resolved.slots), turn)
+        turn.note = ("name-free check only: which skill Alexa then chooses is not documented, "
+                     "so nothing more is sent")
+        return turn
+
+    def touch(self, arguments: list[str]) -> Turn:
+        """A touch on the screen: the APL UserEvent a SendEvent command sends, with `arguments`.
+
+        Shape from the "Alexa.Presentation.APL Interface Reference" (UserEvent request): the
+        token of the document on screen, the arguments, the source component. Only a device with
+        a screen, in an open session, showing a document the skill sent, can be touched.
+        """
+        turn = Turn(f"(touch {' '.join(arguments)})", None, session_open=self.session_open)
+        if not self.session_open or not self.screen_token:
+            turn.note = "nothing on screen to touch (no open session showing the skill's document)"
+            return turn
+        request = self.conversation.envelope({
+            "type": USER_EVENT,
+            "token": self.screen_token,
+            "arguments": list(arguments),
+            "source": {"type": "TouchWrapper", "handler": "Press", "id": ""},
+            "components": {},
+        })
+        response = self._send(request, turn)
+        self.conversation.carry(response)
+        if (response.get("response") or {}).get("shouldEndSession") is True:
+            self._close(turn)
+        turn.session_open = self.session_open
+        return turn
 
     def _send(self, request: dict[str, Any], turn: Turn) -> dict[str, Any]:
         catcher = _ErrorCatcher()
@@ -307,4 +390,7 @@ class Simulator:
             catcher.messages.append("the skill rejected the request (its last-resort apology)")
         turn.errors.extend(catcher.messages)
         turn.exchanges.append(Exchange(request, response))
+        for directive in (response.get("response") or {}).get("directives") or ():
+            if isinstance(directive, dict) and directive.get("type") == RENDER_DOCUMENT:
+                self.screen_token = directive.get("token") or ""
         return response

@@ -63,8 +63,15 @@ def render_turn(turn: Turn, show_json: bool = False, width: int = 100, start: in
             lines.append(textwrap.indent(json.dumps(exchange.response, indent=2), "    "))
         if exchange.request_type == "SessionEndedRequest":
             reason = exchange.request["request"].get("reason")
-            lines.append(f"  (SessionEndedRequest {reason} sent)")
+            error = (exchange.request["request"].get("error") or {}).get("type")
+            lines.append(f"  (SessionEndedRequest {reason}{f' {error}' if error else ''} sent)")
             continue
+        if exchange.request_type == "CanFulfillIntentRequest":
+            lines.extend(_can_fulfill_lines(exchange.request, exchange.response))
+            continue
+        if exchange.request_type == "Alexa.Presentation.APL.UserEvent":
+            lines.append(f"  (APL UserEvent sent: arguments "
+                         f"{json.dumps(exchange.request['request'].get('arguments'))})")
         response = exchange.response
         speech = speech_of(response, show_breaks=True)
         lines.append(textwrap.fill(f"Alexa: {speech or '(silence)'}", width,
@@ -92,3 +99,18 @@ def render_turn(turn: Turn, show_json: bool = False, width: int = 100, start: in
     for error in turn.errors if errors else ():
         lines.append(f"  SKILL ERROR: {error}")
     return "\n".join(lines)
+
+
+def _can_fulfill_lines(request: dict[str, Any], response: dict[str, Any]) -> list[str]:
+    """The skill's answer to the name-free check: the verdict, then each slot's."""
+    intent = (request.get("request") or {}).get("intent") or {}
+    verdict = ((response.get("response") or {}).get("canFulfillIntent") or {})
+    lines = [f"  (CanFulfillIntentRequest sent for {intent.get('name')})",
+             f"  can fulfill: {verdict.get('canFulfill', '(no answer)')}"]
+    for name, slot in sorted((verdict.get("slots") or {}).items()):
+        lines.append(f"    slot {name}: understand {slot.get('canUnderstand')}, "
+                     f"fulfill {slot.get('canFulfill')}")
+    body = response.get("response") or {}
+    if body.get("outputSpeech"):
+        lines.append("  (speech in answer to a name-free check: Amazon's rules allow none)")
+    return lines
