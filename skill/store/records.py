@@ -46,26 +46,44 @@ def user_key(request_envelope: RequestEnvelope) -> str:
 
 
 class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
-    """One row per user in a local SQLite file; safe across threads and processes (WAL)."""
+    """One row per user in a local SQLite file; safe across threads and processes (WAL).
+
+    Nothing is opened when the adapter is made: a file that cannot be opened at start-up (a
+    directory that cannot be created, a database another process holds locked) must not stop the
+    skill from booting. The file is opened and set up on first use, and again on every request
+    until that works; meanwhile each request fails with PersistenceException, which costs the
+    turn its memory and nothing else.
+    """
+
+    # Seconds a statement waits for another process's lock. Alexa waits 8 s for a whole turn,
+    # which may read and then write: a lock held longer than this is an outage, not a queue.
+    BUSY_TIMEOUT = 2.0
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("CREATE TABLE IF NOT EXISTS users "
-                       "(id TEXT PRIMARY KEY, attributes TEXT NOT NULL)")
+        self._ready = False
+        self._setup_lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            connection = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
-            connection.execute("PRAGMA busy_timeout=5000")
+            if not self._ready:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=self.BUSY_TIMEOUT,
+                                         isolation_level=None)
+            connection.execute(f"PRAGMA busy_timeout={int(self.BUSY_TIMEOUT * 1000)}")
             # With WAL, NORMAL never corrupts the file and loses nothing when a process dies;
             # only a power cut can drop the last commits. It spares an fsync on every write.
             connection.execute("PRAGMA synchronous=NORMAL")
             self._local.connection = connection
+        if not self._ready:
+            with self._setup_lock:
+                if not self._ready:
+                    connection.execute("PRAGMA journal_mode=WAL")
+                    connection.execute("CREATE TABLE IF NOT EXISTS users "
+                                       "(id TEXT PRIMARY KEY, attributes TEXT NOT NULL)")
+                    self._ready = True
         return connection
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
@@ -73,7 +91,7 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
             row = self._connect().execute("SELECT attributes FROM users WHERE id = ?",
                                           (user_key(request_envelope),)).fetchone()
             return json.loads(row[0]) if row else {}
-        except (sqlite3.Error, ValueError) as error:
+        except (sqlite3.Error, OSError, ValueError) as error:
             raise PersistenceException(f"cannot read the user record: {error}") from error
 
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
@@ -83,26 +101,45 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
                 "INSERT INTO users (id, attributes) VALUES (?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET attributes = excluded.attributes",
                 (user_key(request_envelope), json.dumps(attributes, sort_keys=True)))
-        except (sqlite3.Error, TypeError, ValueError) as error:
+        except (sqlite3.Error, OSError, TypeError, ValueError) as error:
             raise PersistenceException(f"cannot save the user record: {error}") from error
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
         try:
             self._connect().execute("DELETE FROM users WHERE id = ?",
                                     (user_key(request_envelope),))
-        except sqlite3.Error as error:
+        except (sqlite3.Error, OSError) as error:
             raise PersistenceException(f"cannot delete the user record: {error}") from error
 
 
-def persistence_adapter(settings: Settings) -> AbstractPersistenceAdapter | None:
-    """The store the settings name: DynamoDB when a table is configured, else SQLite, or none."""
-    if settings.state_table:
-        # deferred: only the Lambda path pays for boto3
-        from skill.store.dynamodb import dynamodb_adapter
+class UnavailableStore(AbstractPersistenceAdapter):
+    """A configured store that could not even be set up: every call fails as an outage would."""
 
-        return dynamodb_adapter(settings.state_table, settings.dynamodb_endpoint)
-    if settings.state_path:
-        return SQLitePersistenceAdapter(settings.state_path)
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def _fail(self, *_: Any) -> Any:
+        raise PersistenceException(f"the store could not be set up: {self.reason}")
+
+    get_attributes = save_attributes = delete_attributes = _fail
+
+
+def persistence_adapter(settings: Settings) -> AbstractPersistenceAdapter | None:
+    """The store the settings name: DynamoDB when a table is configured, else SQLite, or none.
+
+    Never raises: a store that cannot be set up answers every request as a store that is down.
+    """
+    try:
+        if settings.state_table:
+            # deferred: only the Lambda path pays for boto3
+            from skill.store.dynamodb import dynamodb_adapter
+
+            return dynamodb_adapter(settings.state_table, settings.dynamodb_endpoint)
+        if settings.state_path:
+            return SQLitePersistenceAdapter(settings.state_path)
+    except Exception as error:
+        log.error("the user store could not be set up; answering without memory: %s", error)
+        return UnavailableStore(f"{type(error).__name__}: {error}")
     return None
 
 
