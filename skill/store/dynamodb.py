@@ -1,13 +1,20 @@
 """User records in DynamoDB, the store the Lambda uses (STATE_TABLE), meaning what SQLite means.
 
 Imported only when a table is configured, because boto3 is heavy and the local paths never need
-it. Two things the SDK's DynamoDbAdapter leaves to its caller are settled here:
+it. Settled here:
 
+- Concurrency. Every write is a PutItem conditional on the version this turn read (a first
+  write: on there being no item), so two requests for one user cannot overwrite each other;
+  records.py merges and retries when the condition fails. Reads are strongly consistent, so a
+  retry sees the write that beat it.
 - Numbers. DynamoDB refuses Python floats and hands every number back as a Decimal, which JSON
   (session attributes, the SQLite store) cannot take. Records go in as JSON-shaped data and come
   back as int or float, so a handler reads back exactly what it wrote, whichever store is behind.
 - Time. boto3 waits 60 seconds per call and retries; Alexa gives up after 8. A slow table must
   cost a turn its memory, never its answer, so calls time out in about a second and retry once.
+
+The item: {id: user id, attributes: the record (a map), version: a number}. An item written
+before versions existed has no version and loads as version 0.
 """
 
 from __future__ import annotations
@@ -18,14 +25,18 @@ from typing import Any
 
 import boto3
 from ask_sdk_core.exceptions import PersistenceException
-from ask_sdk_dynamodb.adapter import DynamoDbAdapter
-from ask_sdk_model import RequestEnvelope
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 
-from skill.store.table import STATE_TABLE_ATTRIBUTE, STATE_TABLE_KEY
+from skill.store.records import Stored, VersionedAdapter
+from skill.store.table import STATE_TABLE_ATTRIBUTE, STATE_TABLE_KEY, STATE_TABLE_VERSION
 
 _CLIENT_CONFIG = Config(connect_timeout=1.0, read_timeout=1.0,
                         retries={"total_max_attempts": 2, "mode": "standard"})
+_SERIALIZE = TypeSerializer().serialize
+_DESERIALIZE = TypeDeserializer().deserialize
+_NAMES = {"#k": STATE_TABLE_KEY, "#v": STATE_TABLE_VERSION}
 
 
 def to_item(record: dict[str, Any]) -> dict[str, Any]:
@@ -47,20 +58,69 @@ def from_item(value: Any) -> Any:
     return value
 
 
-class JsonDynamoDbAdapter(DynamoDbAdapter):
-    """The SDK's DynamoDB adapter, storing JSON-shaped records (see the module docstring)."""
-
-    def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
-        return from_item(super().get_attributes(request_envelope))
-
-    def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
-                        ) -> None:
-        super().save_attributes(request_envelope, to_item(attributes))
+def _failed_condition(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") in (
+        "ConditionalCheckFailedException", "TransactionCanceledException")
 
 
-def dynamodb_adapter(table_name: str, endpoint_url: str | None = None) -> JsonDynamoDbAdapter:
-    """The adapter for `table_name`; `endpoint_url` points at an emulator in tests."""
-    resource = boto3.resource("dynamodb", endpoint_url=endpoint_url, config=_CLIENT_CONFIG)
-    return JsonDynamoDbAdapter(table_name=table_name, partition_key_name=STATE_TABLE_KEY,
-                               attribute_name=STATE_TABLE_ATTRIBUTE, create_table=False,
-                               dynamodb_resource=resource)
+class DynamoDbStore(VersionedAdapter):
+    """User records in one DynamoDB table, written with optimistic concurrency."""
+
+    def __init__(self, table_name: str, client: Any) -> None:
+        self.table_name = table_name
+        self.client = client
+
+    def _key(self, user_id: str) -> dict[str, Any]:
+        return {STATE_TABLE_KEY: {"S": user_id}}
+
+    def read(self, user_id: str) -> Stored:
+        try:
+            item = self.client.get_item(TableName=self.table_name, Key=self._key(user_id),
+                                        ConsistentRead=True).get("Item")
+        except (BotoCoreError, ClientError) as error:
+            raise PersistenceException(f"cannot read the user record: {error}") from error
+        if item is None:
+            return Stored()
+        version = item.get(STATE_TABLE_VERSION)
+        record = from_item(_DESERIALIZE(item[STATE_TABLE_ATTRIBUTE])) \
+            if STATE_TABLE_ATTRIBUTE in item else {}
+        return Stored(record if isinstance(record, dict) else {}, exists=True,
+                      version=from_item(_DESERIALIZE(version)) if version else None)
+
+    def write(self, user_id: str, record: dict[str, Any], base: Stored) -> bool:
+        item = {**self._key(user_id),
+                STATE_TABLE_ATTRIBUTE: _SERIALIZE(to_item(record)),
+                STATE_TABLE_VERSION: {"N": str(base.next_version())}}
+        values: dict[str, Any] = {}
+        if not base.exists:
+            condition = "attribute_not_exists(#k)"
+        elif base.version is None:
+            condition = "attribute_exists(#k) AND attribute_not_exists(#v)"
+        else:
+            condition = "#v = :v"
+            values[":v"] = _SERIALIZE(to_item({"v": base.version})["v"])
+        names = {name: value for name, value in _NAMES.items() if name in condition}
+        try:
+            self.client.put_item(TableName=self.table_name, Item=item,
+                                 ConditionExpression=condition,
+                                 ExpressionAttributeNames=names,
+                                 **({"ExpressionAttributeValues": values} if values else {}))
+        except ClientError as error:
+            if _failed_condition(error):
+                return False
+            raise PersistenceException(f"cannot save the user record: {error}") from error
+        except BotoCoreError as error:
+            raise PersistenceException(f"cannot save the user record: {error}") from error
+        return True
+
+    def delete(self, user_id: str) -> None:
+        try:
+            self.client.delete_item(TableName=self.table_name, Key=self._key(user_id))
+        except (BotoCoreError, ClientError) as error:
+            raise PersistenceException(f"cannot delete the user record: {error}") from error
+
+
+def dynamodb_adapter(table_name: str, endpoint_url: str | None = None) -> DynamoDbStore:
+    """The store for `table_name`; `endpoint_url` points at an emulator in tests."""
+    client = boto3.client("dynamodb", endpoint_url=endpoint_url, config=_CLIENT_CONFIG)
+    return DynamoDbStore(table_name, client)

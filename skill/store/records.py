@@ -1,10 +1,17 @@
-"""What the skill remembers about a user between sessions, through the SDK's persistence adapter.
+"""What the skill remembers about a user between sessions, and how it is kept safe from races.
 
 Locally (the simulator, the web service on one machine) the store is an embedded SQLite file; in
-Lambda it is the DynamoDB table the SAM template creates (ask-sdk-dynamodb-persistence-adapter,
-imported only there, because boto3 is heavy). Handlers never touch the adapter: they call
-`user_record()` to read and `remember()` / `forget()` to change, and the `SaveUserRecord`
-response interceptor writes once per request.
+Lambda it is the DynamoDB table the SAM template creates (skill/store/dynamodb.py, imported only
+there, because boto3 is heavy). Handlers never touch a store: they call `user_record()` to read
+and `remember()` / `count()` / `forget()` to change, and the `SaveUserRecord` response interceptor
+writes once per request.
+
+Several requests for one user can run at once (two devices; gunicorn workers; Lambda instances).
+Each write is therefore conditional on the version the turn read (optimistic concurrency). When
+another request wrote in between, the write is refused; the turn re-reads the record and applies
+its own changes again on top (`merge`): counters (`count()`) as increments, dicts key by key,
+lists as sets (what this turn added is added, what it removed is removed), any other field as
+this turn's value. A bounded number of tries, then the turn gives up and says so in the log.
 
 If the store cannot be read, the turn goes on without it and nothing is written back, so a
 passing outage never overwrites what the user stored with an empty record.
@@ -12,12 +19,16 @@ passing outage never overwrites what the user stored with an empty record.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
+import random
 import sqlite3
 import threading
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.dispatch_components import AbstractResponseInterceptor
@@ -32,6 +43,37 @@ log = logging.getLogger(__name__)
 _LOADED = "user_record_loaded"   # request attribute: the record was read successfully
 _DIRTY = "user_record_dirty"     # request attribute: the record changed and must be saved
 _DELETED = "user_record_deleted"
+_BASE = "user_record_base"       # request attribute: the Stored record as read
+_RECORD = "user_record"          # request attribute: the record this turn is changing
+_COUNTS = "user_record_counts"   # request attribute: {key: increment} from count()
+
+# A save tries this many times, within this many seconds, before giving up on its changes.
+SAVE_ATTEMPTS = 16
+SAVE_SECONDS = 3.0
+
+
+@dataclass
+class Stored:
+    """A user's record as read, with what a write conditional on it needs."""
+
+    record: dict[str, Any] = field(default_factory=dict)  # {} when there is none
+    exists: bool = False
+    version: Any = None     # as stored: None for a record written before versions existed
+
+    def next_version(self) -> int:
+        return (self.version if isinstance(self.version, int) else 0) + 1
+
+
+class VersionedStore(Protocol):
+    """What records.py needs of a store; both adapters provide it."""
+
+    def read(self, user_id: str) -> Stored: ...
+
+    def write(self, user_id: str, record: dict[str, Any], base: Stored) -> bool:
+        """Store `record` if the stored one is still `base`; False (nothing written) if not."""
+        ...
+
+    def delete(self, user_id: str) -> None: ...
 
 
 def user_key(request_envelope: RequestEnvelope) -> str:
@@ -45,7 +87,38 @@ def user_key(request_envelope: RequestEnvelope) -> str:
     return user_id
 
 
-class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
+class VersionedAdapter(AbstractPersistenceAdapter):
+    """The SDK's adapter interface on top of `read` / `write` / `delete`, for callers that use it.
+
+    The skill itself goes through records.py's functions; these keep the SDK's AttributesManager
+    working, and even its whole-record save is conditional (last writer wins, nothing torn).
+    """
+
+    def read(self, user_id: str) -> Stored:
+        raise NotImplementedError
+
+    def write(self, user_id: str, record: dict[str, Any], base: Stored) -> bool:
+        raise NotImplementedError
+
+    def delete(self, user_id: str) -> None:
+        raise NotImplementedError
+
+    def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
+        return self.read(user_key(request_envelope)).record
+
+    def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
+                        ) -> None:
+        user_id = user_key(request_envelope)
+        for _ in range(SAVE_ATTEMPTS):
+            if self.write(user_id, attributes, self.read(user_id)):
+                return
+        raise PersistenceException("the user record kept changing; not saved")
+
+    def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
+        self.delete(user_key(request_envelope))
+
+
+class SQLitePersistenceAdapter(VersionedAdapter):
     """One row per user in a local SQLite file; safe across threads and processes (WAL).
 
     Nothing is opened when the adapter is made: a file that cannot be opened at start-up (a
@@ -80,39 +153,61 @@ class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
         if not self._ready:
             with self._setup_lock:
                 if not self._ready:
-                    connection.execute("PRAGMA journal_mode=WAL")
-                    connection.execute("CREATE TABLE IF NOT EXISTS users "
-                                       "(id TEXT PRIMARY KEY, attributes TEXT NOT NULL)")
+                    self._set_up(connection)
                     self._ready = True
         return connection
 
-    def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
-        try:
-            row = self._connect().execute("SELECT attributes FROM users WHERE id = ?",
-                                          (user_key(request_envelope),)).fetchone()
-            return json.loads(row[0]) if row else {}
-        except (sqlite3.Error, OSError, ValueError) as error:
-            raise PersistenceException(f"cannot read the user record: {error}") from error
+    @staticmethod
+    def _set_up(db: sqlite3.Connection) -> None:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE IF NOT EXISTS users "
+                   "(id TEXT PRIMARY KEY, attributes TEXT NOT NULL, version INTEGER)")
+        columns = {row[1] for row in db.execute("PRAGMA table_info(users)")}
+        if "version" not in columns:   # a file from before versions: its rows load as version 0
+            try:
+                db.execute("ALTER TABLE users ADD COLUMN version INTEGER")
+            except sqlite3.OperationalError as error:   # another process added it just now
+                if "duplicate column" not in str(error):
+                    raise
 
-    def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
-                        ) -> None:
+    def read(self, user_id: str) -> Stored:
         try:
-            self._connect().execute(
-                "INSERT INTO users (id, attributes) VALUES (?, ?) "
-                "ON CONFLICT(id) DO UPDATE SET attributes = excluded.attributes",
-                (user_key(request_envelope), json.dumps(attributes, sort_keys=True)))
+            row = self._connect().execute("SELECT attributes, version FROM users WHERE id = ?",
+                                          (user_id,)).fetchone()
+        except (sqlite3.Error, OSError) as error:
+            raise PersistenceException(f"cannot read the user record: {error}") from error
+        if row is None:
+            return Stored()
+        try:
+            record = json.loads(row[0])
+        except ValueError as error:
+            raise PersistenceException(f"cannot read the user record: {error}") from error
+        return Stored(record if isinstance(record, dict) else {}, exists=True, version=row[1])
+
+    def write(self, user_id: str, record: dict[str, Any], base: Stored) -> bool:
+        try:
+            text = json.dumps(record, sort_keys=True, allow_nan=False)
+            db = self._connect()
+            if base.exists:   # one statement: the check and the write are one atomic step
+                cursor = db.execute("UPDATE users SET attributes = ?, version = ? "
+                                    "WHERE id = ? AND version IS ?",
+                                    (text, base.next_version(), user_id, base.version))
+            else:
+                cursor = db.execute("INSERT INTO users (id, attributes, version) "
+                                    "VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING",
+                                    (user_id, text, base.next_version()))
+            return cursor.rowcount == 1
         except (sqlite3.Error, OSError, TypeError, ValueError) as error:
             raise PersistenceException(f"cannot save the user record: {error}") from error
 
-    def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
+    def delete(self, user_id: str) -> None:
         try:
-            self._connect().execute("DELETE FROM users WHERE id = ?",
-                                    (user_key(request_envelope),))
+            self._connect().execute("DELETE FROM users WHERE id = ?", (user_id,))
         except (sqlite3.Error, OSError) as error:
             raise PersistenceException(f"cannot delete the user record: {error}") from error
 
 
-class UnavailableStore(AbstractPersistenceAdapter):
+class UnavailableStore(VersionedAdapter):
     """A configured store that could not even be set up: every call fails as an outage would."""
 
     def __init__(self, reason: str) -> None:
@@ -121,10 +216,10 @@ class UnavailableStore(AbstractPersistenceAdapter):
     def _fail(self, *_: Any) -> Any:
         raise PersistenceException(f"the store could not be set up: {self.reason}")
 
-    get_attributes = save_attributes = delete_attributes = _fail
+    read = write = delete = _fail
 
 
-def persistence_adapter(settings: Settings) -> AbstractPersistenceAdapter | None:
+def persistence_adapter(settings: Settings) -> VersionedAdapter | None:
     """The store the settings name: DynamoDB when a table is configured, else SQLite, or none.
 
     Never raises: a store that cannot be set up answers every request as a store that is down.
@@ -143,26 +238,84 @@ def persistence_adapter(settings: Settings) -> AbstractPersistenceAdapter | None
     return None
 
 
+# --- merging a turn's changes into a record another request changed meanwhile ---------------
+
+_ABSENT = object()
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def merge(base: Any, mine: Any, theirs: Any) -> Any:
+    """This turn's changes (`base` -> `mine`) applied to `theirs`, what the store holds now.
+
+    Where this turn changed nothing, theirs stands; where only this turn changed, mine does.
+    Where both changed: dicts merge key by key, lists as sets in order (added items added, removed
+    items removed), anything else is this turn's value (the last writer wins for that field).
+    `_ABSENT` stands for a key that is not there.
+    """
+    if mine == base:
+        return theirs
+    if theirs == base:
+        return mine
+    if isinstance(mine, dict) and isinstance(theirs, dict) and (
+            isinstance(base, dict) or base is _ABSENT):
+        base_dict = base if isinstance(base, dict) else {}
+        merged = {}
+        for key in {**theirs, **mine, **base_dict}:
+            value = merge(base_dict.get(key, _ABSENT), mine.get(key, _ABSENT),
+                          theirs.get(key, _ABSENT))
+            if value is not _ABSENT:
+                merged[key] = value
+        return merged
+    if isinstance(mine, list) and isinstance(theirs, list) and (
+            isinstance(base, list) or base is _ABSENT):
+        base_list = base if isinstance(base, list) else []
+        removed = [item for item in base_list if item not in mine]
+        added = [item for item in mine if item not in base_list and item not in theirs]
+        return [item for item in theirs if item not in removed] + added
+    return mine
+
+
+def _merged(base: Stored, mine: dict[str, Any], counts: dict[str, int], theirs: Stored
+            ) -> dict[str, Any]:
+    merged = merge(base.record, mine, theirs.record)
+    for key, increment in counts.items():
+        stored = theirs.record.get(key)
+        merged[key] = (stored if _is_count(stored) else 0) + increment
+    return merged
+
+
+# --- what handlers call -------------------------------------------------------------------
+
+
+def _store(handler_input: HandlerInput) -> VersionedAdapter | None:
+    return getattr(handler_input.attributes_manager, "_persistence_adapter", None)
+
+
 def user_record(handler_input: HandlerInput) -> dict[str, Any]:
     """The user's stored record ({} for a new user, or when the store is unavailable)."""
-    manager = handler_input.attributes_manager
-    request_attributes = manager.request_attributes
-    if request_attributes.get(_LOADED) is False:
+    request_attributes = handler_input.attributes_manager.request_attributes
+    loaded = request_attributes.get(_LOADED)
+    if loaded is False:
         return {}
-    if getattr(manager, "_persistence_adapter", None) is None:  # no store configured: not news
+    if loaded is True:
+        return request_attributes[_RECORD]
+    store = _store(handler_input)
+    if store is None:   # no store configured: not news
         request_attributes[_LOADED] = False
         return {}
     try:
-        record = manager.persistent_attributes
+        stored = store.read(user_key(handler_input.request_envelope))
     except Exception as error:
         log.warning("user record unavailable: %s", error)
         request_attributes[_LOADED] = False
         return {}
-    if not isinstance(record, dict):
-        record = {}
-        manager.persistent_attributes = record
+    request_attributes[_BASE] = stored
+    request_attributes[_RECORD] = copy.deepcopy(stored.record)
     request_attributes[_LOADED] = True
-    return record
+    return request_attributes[_RECORD]
 
 
 def remember(handler_input: HandlerInput, **changes: Any) -> bool:
@@ -175,10 +328,27 @@ def remember(handler_input: HandlerInput, **changes: Any) -> bool:
     return True
 
 
+def count(handler_input: HandlerInput, key: str, by: int = 1) -> int | None:
+    """Add `by` to the counter `key` (0 if missing or not a number); the new value, or None if
+    the store is down. An increment, not a value: concurrent requests each add theirs."""
+    record = user_record(handler_input)
+    request_attributes = handler_input.attributes_manager.request_attributes
+    if request_attributes.get(_LOADED) is not True:
+        return None
+    counts = request_attributes.setdefault(_COUNTS, {})
+    counts[key] = counts.get(key, 0) + by
+    record[key] = (record[key] if _is_count(record.get(key)) else 0) + by
+    request_attributes[_DIRTY] = True
+    return record[key]
+
+
 def forget(handler_input: HandlerInput) -> bool:
     """Delete everything stored about the user. False if the store could not do it."""
+    store = _store(handler_input)
     try:
-        handler_input.attributes_manager.delete_persistent_attributes()
+        if store is None:
+            raise PersistenceException("no store configured")
+        store.delete(user_key(handler_input.request_envelope))
     except Exception as error:
         log.error("could not delete a user record: %s", error)
         return False
@@ -186,6 +356,35 @@ def forget(handler_input: HandlerInput) -> bool:
     request_attributes[_DELETED] = True
     request_attributes.pop(_DIRTY, None)
     return True
+
+
+def save(handler_input: HandlerInput) -> bool:
+    """Write this turn's changes: conditionally, merging again after each conflict.
+
+    Returns False when the changes were not kept (store failure, or still conflicting after
+    SAVE_ATTEMPTS tries); the user's answer is not affected either way.
+    """
+    request_attributes = handler_input.attributes_manager.request_attributes
+    store, base = _store(handler_input), request_attributes.get(_BASE)
+    if store is None or base is None:
+        return False
+    user_id = user_key(handler_input.request_envelope)
+    mine: dict[str, Any] = request_attributes[_RECORD]
+    counts: dict[str, int] = request_attributes.get(_COUNTS, {})
+    target, record = base, mine
+    give_up = time.monotonic() + SAVE_SECONDS
+    for attempt in range(1, SAVE_ATTEMPTS + 1):
+        if store.write(user_id, record, target):
+            return True
+        if attempt == SAVE_ATTEMPTS or time.monotonic() > give_up:
+            break
+        # Full jitter, doubling: a crowd of retries spreads out instead of colliding again.
+        time.sleep(random.uniform(0, min(0.25, 0.01 * 2 ** attempt)))
+        target = store.read(user_id)
+        record = _merged(base, mine, counts, target)
+    log.error("a user record kept changing during %d tries; this turn's changes were dropped",
+              attempt)
+    return False
 
 
 class SaveUserRecord(AbstractResponseInterceptor):
@@ -196,7 +395,7 @@ class SaveUserRecord(AbstractResponseInterceptor):
         if not request_attributes.get(_DIRTY) or request_attributes.get(_DELETED):
             return
         try:
-            handler_input.attributes_manager.save_persistent_attributes()
+            save(handler_input)
         except Exception as error:
             log.error("could not save a user record: %s", error)
 
@@ -206,8 +405,8 @@ def store_status(handler_input: HandlerInput) -> str:
 
     Lets a handler tell "I keep nothing about you" apart from "I cannot reach what I keep".
     """
-    manager = handler_input.attributes_manager
-    if getattr(manager, "_persistence_adapter", None) is None:
+    if _store(handler_input) is None:
         return "none"
     user_record(handler_input)
-    return "ok" if manager.request_attributes.get(_LOADED) is True else "down"
+    loaded = handler_input.attributes_manager.request_attributes.get(_LOADED)
+    return "ok" if loaded is True else "down"
