@@ -138,7 +138,7 @@ def test_a_record_written_by_one_turn_is_read_by_the_next_and_deleted_by_forget(
     assert said(skill, "VisitIntent") == (
         'VisitIntent True {"history": ["tip_water"], "score": 0.5, "visits": 1}')
     stored = table.get_item(Key={STATE_TABLE_KEY: USER})["Item"]
-    assert set(stored) == {STATE_TABLE_KEY, STATE_TABLE_ATTRIBUTE, STATE_TABLE_VERSION}
+    assert set(stored) == {STATE_TABLE_KEY, STATE_TABLE_ATTRIBUTE, STATE_TABLE_VERSION, "born"}
     assert stored[STATE_TABLE_VERSION] == 2
     assert stored[STATE_TABLE_ATTRIBUTE]["visits"] == 2
 
@@ -189,3 +189,10 @@ def test_an_item_written_before_versions_existed_still_loads_and_saves(table, dy
     assert said(skill, "VisitIntent") == 'VisitIntent True {"visits": 4}'
     stored = table.get_item(Key={STATE_TABLE_KEY: USER}, ConsistentRead=True)["Item"]
     assert stored[STATE_TABLE_ATTRIBUTE]["visits"] == 5 and stored[STATE_TABLE_VERSION] == 1
+
+
+def test_deletion_markers_expire_through_the_tables_time_to_live():
+    from skill.store.table import STATE_TABLE_EXPIRES
+
+    ttl = TEMPLATE["Resources"]["UserStateTable"]["Properties"]["TimeToLiveSpecification"]
+    assert ttl == {"AttributeName": STATE_TABLE_EXPIRES, "Enabled": True}

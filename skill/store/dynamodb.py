@@ -13,13 +13,17 @@ it. Settled here:
 - Time. boto3 waits 60 seconds per call and retries; Alexa gives up after 8. A slow table must
   cost a turn its memory, never its answer, so calls time out in about a second and retry once.
 
-The item: {id: user id, attributes: the record (a map), version: a number}. An item written
-before versions existed has no version and loads as version 0.
+The item: {id: user id, attributes: the record (a map), version: a number, born: the deletion
+marker it was created after}. An item written before versions existed has neither and loads as
+version 0. A deletion marker is an item of its own, {id: records.marker_key(user id), version,
+expires}: the table's time-to-live (template.yaml) removes it after records.MARKER_SECONDS.
+Creating a record and deleting one are transactions with the marker (TransactWriteItems).
 """
 
 from __future__ import annotations
 
 import json
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -29,14 +33,29 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from skill.store.records import Stored, VersionedAdapter
-from skill.store.table import STATE_TABLE_ATTRIBUTE, STATE_TABLE_KEY, STATE_TABLE_VERSION
+from skill.store.records import MARKER_SECONDS, Stored, VersionedAdapter, marker_key
+from skill.store.table import (
+    STATE_TABLE_ATTRIBUTE,
+    STATE_TABLE_BORN,
+    STATE_TABLE_EXPIRES,
+    STATE_TABLE_KEY,
+    STATE_TABLE_VERSION,
+)
 
 _CLIENT_CONFIG = Config(connect_timeout=1.0, read_timeout=1.0,
                         retries={"total_max_attempts": 2, "mode": "standard"})
 _SERIALIZE = TypeSerializer().serialize
 _DESERIALIZE = TypeDeserializer().deserialize
-_NAMES = {"#k": STATE_TABLE_KEY, "#v": STATE_TABLE_VERSION}
+_NAMES = {"#k": STATE_TABLE_KEY, "#v": STATE_TABLE_VERSION, "#b": STATE_TABLE_BORN,
+          "#e": STATE_TABLE_EXPIRES}
+
+
+def _number(value: Any) -> Any:
+    return from_item(_DESERIALIZE(value)) if value is not None else None
+
+
+def _names(expression: str) -> dict[str, str]:
+    return {name: value for name, value in _NAMES.items() if name in expression}
 
 
 def to_item(record: dict[str, Any]) -> dict[str, Any]:
@@ -73,49 +92,87 @@ class DynamoDbStore(VersionedAdapter):
     def _key(self, user_id: str) -> dict[str, Any]:
         return {STATE_TABLE_KEY: {"S": user_id}}
 
+    def _marker(self, user_id: str) -> dict[str, Any]:
+        return {STATE_TABLE_KEY: {"S": marker_key(user_id)}}
+
     def read(self, user_id: str) -> Stored:
         try:
             item = self.client.get_item(TableName=self.table_name, Key=self._key(user_id),
                                         ConsistentRead=True).get("Item")
+            if item is None:   # no record: the record and the marker from one snapshot
+                items = self.client.transact_get_items(TransactItems=[
+                    {"Get": {"TableName": self.table_name, "Key": self._key(user_id)}},
+                    {"Get": {"TableName": self.table_name, "Key": self._marker(user_id)}},
+                ])["Responses"]
+                item, marker = (entry.get("Item") for entry in items)
+                if item is None:
+                    forgotten = _number((marker or {}).get(STATE_TABLE_VERSION))
+                    return Stored(forgotten=forgotten if isinstance(forgotten, int) else 0)
         except (BotoCoreError, ClientError) as error:
             raise PersistenceException(f"cannot read the user record: {error}") from error
-        if item is None:
-            return Stored()
-        version = item.get(STATE_TABLE_VERSION)
         record = from_item(_DESERIALIZE(item[STATE_TABLE_ATTRIBUTE])) \
             if STATE_TABLE_ATTRIBUTE in item else {}
         return Stored(record if isinstance(record, dict) else {}, exists=True,
-                      version=from_item(_DESERIALIZE(version)) if version else None)
+                      version=_number(item.get(STATE_TABLE_VERSION)),
+                      born=_number(item.get(STATE_TABLE_BORN)))
 
     def write(self, user_id: str, record: dict[str, Any], base: Stored) -> bool:
         item = {**self._key(user_id),
                 STATE_TABLE_ATTRIBUTE: _SERIALIZE(to_item(record)),
                 STATE_TABLE_VERSION: {"N": str(base.next_version())}}
-        values: dict[str, Any] = {}
-        if not base.exists:
-            condition = "attribute_not_exists(#k)"
-        elif base.version is None:
-            condition = "attribute_exists(#k) AND attribute_not_exists(#v)"
-        else:
-            condition = "#v = :v"
-            values[":v"] = _SERIALIZE(to_item({"v": base.version})["v"])
-        names = {name: value for name, value in _NAMES.items() if name in condition}
+        born = base.born if base.exists else base.forgotten
+        if born is not None:
+            item[STATE_TABLE_BORN] = _SERIALIZE(to_item({"b": born})["b"])
         try:
-            self.client.put_item(TableName=self.table_name, Item=item,
-                                 ConditionExpression=condition,
-                                 ExpressionAttributeNames=names,
-                                 **({"ExpressionAttributeValues": values} if values else {}))
+            if base.exists:
+                conditions, values = [], {}
+                for name, value in (("#v", base.version), ("#b", base.born)):
+                    if value is None:
+                        conditions.append(f"attribute_not_exists({name})")
+                    else:
+                        conditions.append(f"{name} = :{name[1]}")
+                        values[f":{name[1]}"] = _SERIALIZE(to_item({"x": value})["x"])
+                condition = "attribute_exists(#k) AND " + " AND ".join(conditions)
+                self.client.put_item(TableName=self.table_name, Item=item,
+                                     ConditionExpression=condition,
+                                     ExpressionAttributeNames=_names(condition),
+                                     **({"ExpressionAttributeValues": values} if values else {}))
+                return True
+            # A first record, only if no deletion came between the read and now.
+            marker_condition = "attribute_not_exists(#k)" if not base.forgotten else "#v = :f"
+            check: dict[str, Any] = {"TableName": self.table_name, "Key": self._marker(user_id),
+                                     "ConditionExpression": marker_condition,
+                                     "ExpressionAttributeNames": _names(marker_condition)}
+            if base.forgotten:
+                check["ExpressionAttributeValues"] = {":f": {"N": str(base.forgotten)}}
+            self.client.transact_write_items(TransactItems=[
+                {"Put": {"TableName": self.table_name, "Item": item,
+                         "ConditionExpression": "attribute_not_exists(#k)",
+                         "ExpressionAttributeNames": {"#k": STATE_TABLE_KEY}}},
+                {"ConditionCheck": check},
+            ])
+            return True
         except ClientError as error:
             if _failed_condition(error):
                 return False
             raise PersistenceException(f"cannot save the user record: {error}") from error
         except BotoCoreError as error:
             raise PersistenceException(f"cannot save the user record: {error}") from error
-        return True
 
     def delete(self, user_id: str) -> None:
+        """The record goes, whatever it holds; the user's deletion marker moves on."""
+        expires = int(time.time()) + MARKER_SECONDS
+        update = "SET #v = if_not_exists(#v, :zero) + :one, #e = :expires"
         try:
-            self.client.delete_item(TableName=self.table_name, Key=self._key(user_id))
+            self.client.transact_write_items(TransactItems=[
+                {"Delete": {"TableName": self.table_name, "Key": self._key(user_id)}},
+                {"Update": {"TableName": self.table_name, "Key": self._marker(user_id),
+                            "UpdateExpression": update,
+                            "ExpressionAttributeNames": _names(update),
+                            "ExpressionAttributeValues": {
+                                ":zero": {"N": "0"}, ":one": {"N": "1"},
+                                ":expires": {"N": str(expires)}}}},
+            ])
         except (BotoCoreError, ClientError) as error:
             raise PersistenceException(f"cannot delete the user record: {error}") from error
 

@@ -13,6 +13,13 @@ its own changes again on top (`merge`): counters (`count()`) as increments, dict
 lists as sets (what this turn added is added, what it removed is removed), any other field as
 this turn's value. A bounded number of tries, then the turn gives up and says so in the log.
 
+"Forget me" must hold against a request that is still saving (another device, a slow worker):
+a deletion leaves a marker, the version of deletions for that user, kept under a hash of the user
+id (never the id itself, and no content) for MARKER_SECONDS, and every record notes the marker it
+was born after. A save that read the record before a deletion finds the record gone, or born
+after another deletion, or the marker moved on, and gives its changes up: the deletion wins. A
+visit that starts after the deletion reads the new marker and may create a fresh record.
+
 If the store cannot be read, the turn goes on without it and nothing is written back, so a
 passing outage never overwrites what the user stored with an empty record.
 """
@@ -20,6 +27,7 @@ passing outage never overwrites what the user stored with an empty record.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import logging
 import random
@@ -50,6 +58,15 @@ _COUNTS = "user_record_counts"   # request attribute: {key: increment} from coun
 # A save tries this many times, within this many seconds, before giving up on its changes.
 SAVE_ATTEMPTS = 16
 SAVE_SECONDS = 3.0
+# How long a deletion marker is kept: far longer than any request can run (Lambda stops the
+# skill after 7 s, gunicorn after 10 s), so no save from before a deletion can outlive it.
+MARKER_SECONDS = 3600
+
+
+def marker_key(user_id: str) -> str:
+    """Where a user's deletion marker is kept: a hash, so the store keeps no id of a forgotten
+    user (it links back to a user only for someone who already holds the id)."""
+    return "forgotten#" + hashlib.sha256(user_id.encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -59,9 +76,19 @@ class Stored:
     record: dict[str, Any] = field(default_factory=dict)  # {} when there is none
     exists: bool = False
     version: Any = None     # as stored: None for a record written before versions existed
+    born: Any = None        # the deletion marker the record was created after (None: before)
+    forgotten: int = 0      # no record: the user's deletion marker (0: none kept)
 
     def next_version(self) -> int:
         return (self.version if isinstance(self.version, int) else 0) + 1
+
+    def deleted_before(self, now: Stored) -> bool:
+        """Whether the user's record was deleted between this read and `now`."""
+        if self.exists:
+            return not now.exists or now.born != self.born
+        if now.exists:
+            return now.born != self.forgotten
+        return now.forgotten != self.forgotten
 
 
 class VersionedStore(Protocol):
@@ -160,29 +187,45 @@ class SQLitePersistenceAdapter(VersionedAdapter):
     @staticmethod
     def _set_up(db: sqlite3.Connection) -> None:
         db.execute("PRAGMA journal_mode=WAL")
-        db.execute("CREATE TABLE IF NOT EXISTS users "
-                   "(id TEXT PRIMARY KEY, attributes TEXT NOT NULL, version INTEGER)")
+        db.execute("CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, "
+                   "attributes TEXT NOT NULL, version INTEGER, born INTEGER)")
+        db.execute("CREATE TABLE IF NOT EXISTS forgotten "
+                   "(key TEXT PRIMARY KEY, version INTEGER NOT NULL, at REAL NOT NULL)")
         columns = {row[1] for row in db.execute("PRAGMA table_info(users)")}
-        if "version" not in columns:   # a file from before versions: its rows load as version 0
-            try:
-                db.execute("ALTER TABLE users ADD COLUMN version INTEGER")
-            except sqlite3.OperationalError as error:   # another process added it just now
-                if "duplicate column" not in str(error):
-                    raise
+        for column in ("version", "born"):   # a file from before versions: rows load as 0
+            if column not in columns:
+                try:
+                    db.execute(f"ALTER TABLE users ADD COLUMN {column} INTEGER")
+                except sqlite3.OperationalError as error:   # another process was first
+                    if "duplicate column" not in str(error):
+                        raise
+
+    @staticmethod
+    def _marker(db: sqlite3.Connection, user_id: str) -> int:
+        row = db.execute("SELECT version FROM forgotten WHERE key = ?",
+                         (marker_key(user_id),)).fetchone()
+        return row[0] if row and isinstance(row[0], int) else 0
 
     def read(self, user_id: str) -> Stored:
         try:
-            row = self._connect().execute("SELECT attributes, version FROM users WHERE id = ?",
-                                          (user_id,)).fetchone()
+            db = self._connect()
+            db.execute("BEGIN")   # the record and the marker from one snapshot
+            try:
+                row = db.execute("SELECT attributes, version, born FROM users WHERE id = ?",
+                                 (user_id,)).fetchone()
+                forgotten = self._marker(db, user_id) if row is None else 0
+            finally:
+                db.execute("COMMIT")
         except (sqlite3.Error, OSError) as error:
             raise PersistenceException(f"cannot read the user record: {error}") from error
         if row is None:
-            return Stored()
+            return Stored(forgotten=forgotten)
         try:
             record = json.loads(row[0])
         except ValueError as error:
             raise PersistenceException(f"cannot read the user record: {error}") from error
-        return Stored(record if isinstance(record, dict) else {}, exists=True, version=row[1])
+        return Stored(record if isinstance(record, dict) else {}, exists=True, version=row[1],
+                      born=row[2])
 
     def write(self, user_id: str, record: dict[str, Any], base: Stored) -> bool:
         try:
@@ -190,19 +233,39 @@ class SQLitePersistenceAdapter(VersionedAdapter):
             db = self._connect()
             if base.exists:   # one statement: the check and the write are one atomic step
                 cursor = db.execute("UPDATE users SET attributes = ?, version = ? "
-                                    "WHERE id = ? AND version IS ?",
-                                    (text, base.next_version(), user_id, base.version))
-            else:
-                cursor = db.execute("INSERT INTO users (id, attributes, version) "
-                                    "VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING",
-                                    (user_id, text, base.next_version()))
-            return cursor.rowcount == 1
+                                    "WHERE id = ? AND version IS ? AND born IS ?",
+                                    (text, base.next_version(), user_id, base.version,
+                                     base.born))
+                return cursor.rowcount == 1
+            db.execute("BEGIN IMMEDIATE")   # a first record: only if no deletion came between
+            try:
+                created = self._marker(db, user_id) == base.forgotten and db.execute(
+                    "INSERT INTO users (id, attributes, version, born) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(id) DO NOTHING",
+                    (user_id, text, base.next_version(), base.forgotten)).rowcount == 1
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            return created
         except (sqlite3.Error, OSError, TypeError, ValueError) as error:
             raise PersistenceException(f"cannot save the user record: {error}") from error
 
     def delete(self, user_id: str) -> None:
+        now = time.time()
         try:
-            self._connect().execute("DELETE FROM users WHERE id = ?", (user_id,))
+            db = self._connect()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("DELETE FROM users WHERE id = ?", (user_id,))
+                db.execute("INSERT INTO forgotten (key, version, at) VALUES (?, 1, ?) "
+                           "ON CONFLICT(key) DO UPDATE SET version = version + 1, at = ?",
+                           (marker_key(user_id), now, now))
+                db.execute("DELETE FROM forgotten WHERE at < ?", (now - MARKER_SECONDS,))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
         except (sqlite3.Error, OSError) as error:
             raise PersistenceException(f"cannot delete the user record: {error}") from error
 
@@ -381,6 +444,9 @@ def save(handler_input: HandlerInput) -> bool:
         # Full jitter, doubling: a crowd of retries spreads out instead of colliding again.
         time.sleep(random.uniform(0, min(0.25, 0.01 * 2 ** attempt)))
         target = store.read(user_id)
+        if base.deleted_before(target):
+            log.info("the user record was deleted during this turn; the deletion wins")
+            return False
         record = _merged(base, mine, counts, target)
     log.error("a user record kept changing during %d tries; this turn's changes were dropped",
               attempt)

@@ -8,3 +8,7 @@ STATE_TABLE_KEY = "id"
 STATE_TABLE_ATTRIBUTE = "attributes"
 # The record's version number, for writes conditional on what was read (optimistic concurrency).
 STATE_TABLE_VERSION = "version"
+# The deletion marker a record was created after (skill/store/records.py explains markers).
+STATE_TABLE_BORN = "born"
+# A deletion marker's expiry (epoch seconds): the table's time-to-live attribute (template.yaml).
+STATE_TABLE_EXPIRES = "expires"
