@@ -75,11 +75,14 @@ def test_an_unreadable_record_is_replaced_so_the_user_is_known_again(store_path,
                                         None])
 def test_an_unreadable_dynamodb_item_is_deleted_and_replaced(dynamodb_url, attributes,  # noqa: F811
                                                              request):
+    import boto3
+
     table = create_state_table(dynamodb_url, f"users-damaged-{abs(hash(request.node.name))}")
+    client = boto3.client("dynamodb", endpoint_url=dynamodb_url)   # typed values, as stored
     item = {"id": {"S": USER}}
     if attributes is not None:
         item["attributes"] = attributes
-    table.meta.client.put_item(TableName=table.name, Item=item)
+    client.put_item(TableName=table.name, Item=item)
     run = replayer(build_skill(Settings(state_table=table.name, dynamodb_endpoint=dynamodb_url),
                                api_client=FakeAlexaApi()))
     asked = run("memory_forget_me")
@@ -87,6 +90,6 @@ def test_an_unreadable_dynamodb_item_is_deleted_and_replaced(dynamodb_url, attri
     assert run("memory_forget_yes", **asked.attributes).speech.startswith("Done.")
     assert "Item" not in table.get_item(Key={"id": USER}, ConsistentRead=True)
 
-    table.meta.client.put_item(TableName=table.name, Item=item)
+    client.put_item(TableName=table.name, Item=item)
     run("memory_launch")
     assert run("memory_launch").speech.startswith("Welcome back to Muscle Twitch Guide.")

@@ -18,7 +18,14 @@ from skill.handlers.daily_tip import TODAY
 from skill.reply import TOPIC, pending_follow_up, reply, session, speaker
 from skill.slots import intent_name
 from skill.speech import Answer
-from skill.store.records import count, forget, remember, store_status, user_record
+from skill.store.records import (
+    count,
+    forget,
+    has_record,
+    remember,
+    store_status,
+    user_record,
+)
 
 CONFIRM = "confirm"          # follow_up: {"confirm": "forget_me"} while "are you sure?" is open
 FORGET_ME = "forget_me"
@@ -82,7 +89,7 @@ class ForgetMeHandler(AbstractRequestHandler):
         status = store_status(handler_input)
         if status == "down":
             return reply(handler_input, speak.message("forget_unavailable"))
-        if status == "none" or not user_record(handler_input):
+        if status == "none" or not has_record(handler_input):   # even one unreadable
             return reply(handler_input, speak.message("forget_nothing_stored"))
         return reply(handler_input, Answer(speak.say("forget_confirm"),
                                            speak.say("forget_confirm_reprompt"),

@@ -33,7 +33,13 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from skill.store.records import MARKER_SECONDS, Stored, VersionedAdapter, marker_key
+from skill.store.records import (
+    MARKER_SECONDS,
+    Stored,
+    VersionedAdapter,
+    marker_key,
+    unreadable_or,
+)
 from skill.store.table import (
     STATE_TABLE_ATTRIBUTE,
     STATE_TABLE_BORN,
@@ -110,11 +116,13 @@ class DynamoDbStore(VersionedAdapter):
                     return Stored(forgotten=forgotten if isinstance(forgotten, int) else 0)
         except (BotoCoreError, ClientError) as error:
             raise PersistenceException(f"cannot read the user record: {error}") from error
-        record = from_item(_DESERIALIZE(item[STATE_TABLE_ATTRIBUTE])) \
-            if STATE_TABLE_ATTRIBUTE in item else {}
-        return Stored(record if isinstance(record, dict) else {}, exists=True,
-                      version=_number(item.get(STATE_TABLE_VERSION)),
-                      born=_number(item.get(STATE_TABLE_BORN)))
+        stored = Stored(exists=True, version=_number(item.get(STATE_TABLE_VERSION)),
+                        born=_number(item.get(STATE_TABLE_BORN)))
+        try:
+            record = from_item(_DESERIALIZE(item[STATE_TABLE_ATTRIBUTE]))
+        except (KeyError, TypeError, ValueError, ArithmeticError):
+            record = None
+        return unreadable_or(record, stored, len(json.dumps(item, default=str)))
 
     def write(self, user_id: str, record: dict[str, Any], base: Stored) -> bool:
         item = {**self._key(user_id),

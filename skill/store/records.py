@@ -21,7 +21,9 @@ after another deletion, or the marker moved on, and gives its changes up: the de
 visit that starts after the deletion reads the new marker and may create a fresh record.
 
 If the store cannot be read, the turn goes on without it and nothing is written back, so a
-passing outage never overwrites what the user stored with an empty record.
+passing outage never overwrites what the user stored with an empty record. One record that
+cannot be understood (bad JSON, not an object) is no outage: it is logged (its size, never its
+content), read as empty, replaced by the next save and deleted by "forget me" like any other.
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ class Stored:
     version: Any = None     # as stored: None for a record written before versions existed
     born: Any = None        # the deletion marker the record was created after (None: before)
     forgotten: int = 0      # no record: the user's deletion marker (0: none kept)
+    readable: bool = True   # False: a record is there but could not be understood
 
     def next_version(self) -> int:
         return (self.version if isinstance(self.version, int) else 0) + 1
@@ -222,10 +225,10 @@ class SQLitePersistenceAdapter(VersionedAdapter):
             return Stored(forgotten=forgotten)
         try:
             record = json.loads(row[0])
-        except ValueError as error:
-            raise PersistenceException(f"cannot read the user record: {error}") from error
-        return Stored(record if isinstance(record, dict) else {}, exists=True, version=row[1],
-                      born=row[2])
+        except (TypeError, ValueError, RecursionError):
+            record = None
+        return unreadable_or(record, Stored(exists=True, version=row[1], born=row[2]),
+                             len(row[0]) if isinstance(row[0], str | bytes) else 0)
 
     def write(self, user_id: str, record: dict[str, Any], base: Stored) -> bool:
         try:
@@ -268,6 +271,17 @@ class SQLitePersistenceAdapter(VersionedAdapter):
                 raise
         except (sqlite3.Error, OSError) as error:
             raise PersistenceException(f"cannot delete the user record: {error}") from error
+
+
+def unreadable_or(record: Any, stored: Stored, size: int) -> Stored:
+    """`stored` holding `record`, or marked unreadable (and logged) when it is not an object."""
+    if isinstance(record, dict):
+        stored.record = record
+        return stored
+    log.warning("a user record could not be understood (%d bytes, %s); it reads as empty and "
+                "the next save replaces it", size, type(record).__name__)
+    stored.readable = False
+    return stored
 
 
 class UnavailableStore(VersionedAdapter):
@@ -464,6 +478,13 @@ class SaveUserRecord(AbstractResponseInterceptor):
             save(handler_input)
         except Exception as error:
             log.error("could not save a user record: %s", error)
+
+
+def has_record(handler_input: HandlerInput) -> bool:
+    """Whether anything is stored about the user, even a record that cannot be understood."""
+    user_record(handler_input)
+    base = handler_input.attributes_manager.request_attributes.get(_BASE)
+    return bool(base and base.exists)
 
 
 def store_status(handler_input: HandlerInput) -> str:
