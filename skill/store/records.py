@@ -32,6 +32,7 @@ import copy
 import hashlib
 import json
 import logging
+import os
 import random
 import sqlite3
 import threading
@@ -156,6 +157,11 @@ class SQLitePersistenceAdapter(VersionedAdapter):
     skill from booting. The file is opened and set up on first use, and again on every request
     until that works; meanwhile each request fails with PersistenceException, which costs the
     turn its memory and nothing else.
+
+    What it leaves on disk: the file (and SQLite's -wal and -shm beside it, which take its mode)
+    is readable by its owner only (0600), in a directory created 0700; deleted rows are
+    overwritten with zeros (secure_delete), and after a deletion the write-ahead log is
+    checkpointed and truncated, so a forgotten user's id and record stay in no file.
     """
 
     # Seconds a statement waits for another process's lock. Alexa waits 8 s for a whole turn,
@@ -172,10 +178,11 @@ class SQLitePersistenceAdapter(VersionedAdapter):
         connection = getattr(self._local, "connection", None)
         if connection is None:
             if not self._ready:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._create_private_files()
             connection = sqlite3.connect(self.path, timeout=self.BUSY_TIMEOUT,
                                          isolation_level=None)
             connection.execute(f"PRAGMA busy_timeout={int(self.BUSY_TIMEOUT * 1000)}")
+            connection.execute("PRAGMA secure_delete=ON")
             # With WAL, NORMAL never corrupts the file and loses nothing when a process dies;
             # only a power cut can drop the last commits. It spares an fsync on every write.
             connection.execute("PRAGMA synchronous=NORMAL")
@@ -186,6 +193,18 @@ class SQLitePersistenceAdapter(VersionedAdapter):
                     self._set_up(connection)
                     self._ready = True
         return connection
+
+    def _create_private_files(self) -> None:
+        """The directory (0700 when created here) and the file, 0600 before SQLite opens it."""
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+        for name in (self.path.name, f"{self.path.name}-wal", f"{self.path.name}-shm"):
+            path = self.path.with_name(name)
+            try:
+                if path.exists() and path.stat().st_mode & 0o077:
+                    os.chmod(path, 0o600)   # a file from before: made private
+            except OSError as error:   # not ours to change: say so, and go on
+                log.warning("the store's file %s stays readable by others: %s", name, error)
 
     @staticmethod
     def _set_up(db: sqlite3.Connection) -> None:
@@ -271,6 +290,21 @@ class SQLitePersistenceAdapter(VersionedAdapter):
                 raise
         except (sqlite3.Error, OSError) as error:
             raise PersistenceException(f"cannot delete the user record: {error}") from error
+        self._checkpoint(db)
+
+    @staticmethod
+    def _checkpoint(db: sqlite3.Connection) -> None:
+        """Move the log into the database file and empty it: the deleted row's old pages must
+        not linger in the -wal file (the deletion is done either way; this only tidies)."""
+        try:
+            busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except sqlite3.Error as error:
+            busy, reason = 1, str(error)
+        else:
+            reason = "a reader was still on it"
+        if busy:
+            log.warning("the store's write-ahead log was not emptied after a deletion (%s); "
+                        "the next checkpoint will", reason)
 
 
 def unreadable_or(record: Any, stored: Stored, size: int) -> Stored:
