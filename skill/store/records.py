@@ -39,7 +39,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.dispatch_components import AbstractResponseInterceptor
@@ -95,18 +95,6 @@ class Stored:
         return now.forgotten != self.forgotten
 
 
-class VersionedStore(Protocol):
-    """What records.py needs of a store; both adapters provide it."""
-
-    def read(self, user_id: str) -> Stored: ...
-
-    def write(self, user_id: str, record: dict[str, Any], base: Stored) -> bool:
-        """Store `record` if the stored one is still `base`; False (nothing written) if not."""
-        ...
-
-    def delete(self, user_id: str) -> None: ...
-
-
 def user_key(request_envelope: RequestEnvelope) -> str:
     """The record's key: the Alexa user id (per user and skill, as Alexa issues it)."""
     try:
@@ -119,19 +107,24 @@ def user_key(request_envelope: RequestEnvelope) -> str:
 
 
 class VersionedAdapter(AbstractPersistenceAdapter):
-    """The SDK's adapter interface on top of `read` / `write` / `delete`, for callers that use it.
+    """What records.py needs of a store (`read`, a conditional `write`, `delete`), and the SDK's
+    adapter interface on top of it.
 
-    The skill itself goes through records.py's functions; these keep the SDK's AttributesManager
-    working, and even its whole-record save is conditional (last writer wins, nothing torn).
+    The skill itself goes through records.py's functions; the SDK methods keep its
+    AttributesManager working, and even their whole-record save is conditional (the last writer
+    wins, nothing is torn).
     """
 
     def read(self, user_id: str) -> Stored:
+        """The user's record as stored now, with its version and deletion marker."""
         raise NotImplementedError
 
     def write(self, user_id: str, record: dict[str, Any], base: Stored) -> bool:
+        """Store `record` if the stored one is still `base`; False (nothing written) if not."""
         raise NotImplementedError
 
     def delete(self, user_id: str) -> None:
+        """Delete the record whatever it holds, and move the user's deletion marker on."""
         raise NotImplementedError
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
