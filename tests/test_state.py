@@ -119,3 +119,24 @@ def test_a_record_written_before_versions_existed_still_loads_and_saves(tmp_path
     assert count(first, "visits") == 5
     finish(first)
     assert user_record(turn(adapter, envelope())) == {"visits": 5}
+
+
+class EverChanging(SQLitePersistenceAdapter):
+    """A store where another request always writes first: every conditional write is refused."""
+
+    writes = 0
+
+    def write(self, user_id, record, base):
+        EverChanging.writes += 1
+        return False
+
+
+def test_a_save_that_keeps_conflicting_gives_up_after_a_bounded_number_of_tries(tmp_path, caplog):
+    from skill.store import records
+
+    adapter = EverChanging(tmp_path / "users.sqlite3")
+    first = turn(adapter, envelope())
+    count(first, "visits")
+    finish(first)
+    assert EverChanging.writes <= records.SAVE_ATTEMPTS
+    assert "this turn's changes were dropped" in caplog.text
