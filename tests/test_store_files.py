@@ -56,3 +56,23 @@ def test_after_forget_me_the_user_id_is_in_none_of_the_stores_files(tmp_path):
         data = f.read_bytes()
         assert USER.encode() not in data, f.name
         assert b"caffeine" not in data, f.name
+
+
+def test_a_deletion_marker_is_kept_an_hour_then_removed(tmp_path):
+    import sqlite3
+    import time
+
+    from skill.store.records import MARKER_SECONDS, marker_key
+
+    path = tmp_path / "users.sqlite3"
+    run = replayer(build_skill(Settings(state_path=str(path)), api_client=FakeAlexaApi()))
+    run("cause_coffee")
+    asked = run("memory_forget_me")
+    run("memory_forget_yes", **asked.attributes)
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT key FROM forgotten").fetchall() == [(marker_key(USER),)]
+        db.execute("UPDATE forgotten SET at = ?", (time.time() - MARKER_SECONDS - 1,))
+    later = replayer(build_skill(Settings(state_path=str(path)), api_client=FakeAlexaApi()))
+    later("memory_launch")
+    with sqlite3.connect(path) as db:   # a process starting later sweeps it away
+        assert db.execute("SELECT count(*) FROM forgotten").fetchone()[0] == 0

@@ -206,6 +206,9 @@ class SQLitePersistenceAdapter(VersionedAdapter):
                    "attributes TEXT NOT NULL, version INTEGER, born INTEGER)")
         db.execute("CREATE TABLE IF NOT EXISTS forgotten "
                    "(key TEXT PRIMARY KEY, version INTEGER NOT NULL, at REAL NOT NULL)")
+        # A marker older than MARKER_SECONDS has outlived any save: such markers go at start-up
+        # and with every deletion, so even a quiet store does not keep them for long.
+        db.execute("DELETE FROM forgotten WHERE at < ?", (time.time() - MARKER_SECONDS,))
         columns = {row[1] for row in db.execute("PRAGMA table_info(users)")}
         for column in ("version", "born"):   # a file from before versions: rows load as 0
             if column not in columns:
