@@ -16,6 +16,7 @@ from ask_sdk_model import RequestEnvelope
 from ask_sdk_model.services import ApiClient
 
 from skill.alexa.api_client import TimedApiClient
+from skill.alexa.attributes import KeepOwnSessionAttributesIn, KeepOwnSessionAttributesOut
 from skill.config import Settings
 from skill.content import get_content
 from skill.handlers import exception_handlers, request_handlers
@@ -48,9 +49,11 @@ def build_skill(settings: Settings | None = None, api_client: ApiClient | None =
         builder.add_request_handler(handler)
     for handler in exception_handlers():
         builder.add_exception_handler(handler)
+    builder.add_global_request_interceptor(KeepOwnSessionAttributesIn())  # first: before use
     builder.add_global_request_interceptor(LogRequest())
     builder.add_global_response_interceptor(RememberTopic())   # before the record is saved
     builder.add_global_response_interceptor(SaveUserRecord())
+    builder.add_global_response_interceptor(KeepOwnSessionAttributesOut())
     return builder.create()
 
 

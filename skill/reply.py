@@ -15,14 +15,14 @@ from ask_sdk_core.utils import get_locale
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
-from skill.alexa.attributes import session
+from skill.alexa.attributes import own, session
 from skill.content import get_content
 from skill.speech import Answer, Speaker, to_ssml
 
 ALEXA_LIMIT = 8000  # characters of SSML per speech (with <speak>), and of card title + text
-LAST = "last_answer"
-FOLLOW_UP = "follow_up"
-TOPIC = "topic"
+LAST = own("last_answer")
+FOLLOW_UP = own("follow_up")
+TOPIC = own("topic")
 
 
 def speaker(handler_input: HandlerInput) -> Speaker:

@@ -52,7 +52,9 @@ class RecordVisit(AbstractRequestInterceptor):
     def process(self, handler_input: HandlerInput) -> None:
         from skill.store.records import remember, user_record
 
-        sequence = (handler_input.attributes_manager.session_attributes or {}).get(SEQUENCE)
+        # From the request as sent: the skill keeps only its own keys in the session it returns.
+        session = handler_input.request_envelope.session
+        sequence = ((session.attributes if session else None) or {}).get(SEQUENCE)
         if isinstance(sequence, int):
             visits = list(user_record(handler_input).get(VISITS, []))
             remember(handler_input, **{VISITS: [*visits, sequence]})

@@ -207,10 +207,10 @@ def test_forget_me_with_the_store_down_leaves_no_open_session_without_a_prompt(t
     skill = build_skill(Settings(state_path=str(tmp_path / "u.sqlite3")),
                         api_client=FakeAlexaApi())
 
-    def down(self, envelope):
+    def down(self, user_id):
         raise PersistenceException("disk gone")
 
-    monkeypatch.setattr(SQLitePersistenceAdapter, "get_attributes", down)
+    monkeypatch.setattr(SQLitePersistenceAdapter, "read", down)
     request = _conversation("en-US", "echo-dot").intent("ForgetMeIntent")
     _assert_certifiable(request, _send(skill, request), "ForgetMeIntent, store down")
 
@@ -224,10 +224,10 @@ def test_a_forget_me_that_cannot_delete_leaves_no_open_session_without_a_prompt(
     convo = _conversation("en-US", "echo-dot")
     convo.carry(_send(skill, convo.launch()))          # a record now exists
 
-    def refuse(self, envelope):
+    def refuse(self, user_id):
         raise PersistenceException("read-only")
 
-    monkeypatch.setattr(SQLitePersistenceAdapter, "delete_attributes", refuse)
+    monkeypatch.setattr(SQLitePersistenceAdapter, "delete", refuse)
     convo.carry(_send(skill, convo.intent("ForgetMeIntent")))
     request = convo.intent("AMAZON.YesIntent")
     response = _send(skill, request)

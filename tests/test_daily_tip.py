@@ -176,3 +176,28 @@ def test_the_choice_functions_keep_their_promises():
         assert daily_tip(TIPS, user, day, [first.id]).id != first.id
         assert another_tip(TIPS, user, day, first.id, everything) is None
         assert another_tip(TIPS, user, day, first.id, []).id != first.id
+
+
+@pytest.mark.parametrize("name", ["America", "Europe/" + "x" * 300, "Europe/Pa\x01ris",
+                                  "Europe/Paris\x00", "../../etc/localtime", "/etc/localtime",
+                                  "Europe//Paris", " Europe/Paris"])
+def test_a_malformed_zone_name_from_the_settings_api_falls_back_to_utc(remembering, alexa_api,
+                                                                       name):
+    alexa_api.on("GET", TIME_ZONE_PATH, 200, name)
+    reply = remembering("daily_tip_near_midnight")
+    assert tip_heard(reply) == daily_tip(TIPS, USER, UTC_DAY).id
+    assert reply.attributes["time_zone"] == ""
+
+
+@pytest.mark.parametrize("name", ["America", "A" * 300, "Europe/Pa\x01ris", "Europe/Paris\x00"])
+def test_a_malformed_zone_name_carried_in_the_session_falls_back_to_utc(remembering, name):
+    reply = remembering("daily_tip_near_midnight", time_zone=name)
+    assert tip_heard(reply) == daily_tip(TIPS, USER, UTC_DAY).id
+
+
+def test_every_zone_name_in_the_zone_database_is_still_accepted():
+    from zoneinfo import available_timezones
+
+    from skill.alexa.clock import _zone
+
+    assert [name for name in sorted(available_timezones()) if _zone(name) is None] == []

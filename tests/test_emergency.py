@@ -147,7 +147,13 @@ def remembering_skill(store_path):
 
 
 def record(store_path) -> dict:
+    """The person's stored record; none at all when the store was never written (it opens its
+    file and table on first use)."""
+    if not store_path.exists():
+        return {}
     with sqlite3.connect(store_path) as db:
+        if not db.execute("SELECT name FROM sqlite_master WHERE name = 'users'").fetchone():
+            return {}
         row = db.execute("SELECT attributes FROM users").fetchone()
     return json.loads(row[0]) if row else {}
 

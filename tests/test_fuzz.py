@@ -251,14 +251,15 @@ def entry(store: Path) -> Iterator[None]:
     fuzz_skill = build_skill(Settings(state_path=str(store)))
     fuzz_skill.api_client = OfflineApiClient()  # whatever apiEndpoint a mutation invents
     adapter = fuzz_skill.persistence_adapter
-    delete = adapter.delete_attributes
+    delete = adapter.delete
 
-    def deliberate_delete(request_envelope: Any) -> None:
+    def deliberate_delete(user_id: str) -> None:
         """The one legitimate way a record goes: the skill asks the store to delete it."""
-        DELETIONS.append(request_envelope.context.system.user.user_id)
-        delete(request_envelope)
+        DELETIONS.append(user_id)
+        delete(user_id)
 
-    adapter.delete_attributes = deliberate_delete
+    adapter.delete = deliberate_delete
+    adapter.read("amzn1.ask.account.NOBODY")   # the store opens its file on first use
     seed(store)
     saved, app._skill = app._skill, fuzz_skill
     yield

@@ -78,13 +78,13 @@ def test_a_topic_that_no_longer_exists_is_not_resumed(remembering, store_path):
 
 def test_the_topic_is_written_only_when_it_changes(remembering, monkeypatch):
     writes = []
-    original = SQLitePersistenceAdapter.save_attributes
+    original = SQLitePersistenceAdapter.write
 
-    def counting(self, request_envelope, attributes):
-        writes.append(dict(attributes))
-        return original(self, request_envelope, attributes)
+    def counting(self, user_id, record, base):
+        writes.append(dict(record))
+        return original(self, user_id, record, base)
 
-    monkeypatch.setattr(SQLitePersistenceAdapter, "save_attributes", counting)
+    monkeypatch.setattr(SQLitePersistenceAdapter, "write", counting)
     coffee = remembering("cause_coffee")
     assert len(writes) == 1
     remembering("repeat_after_answer", **coffee.attributes)  # same topic: nothing to write
@@ -136,10 +136,10 @@ def test_forget_me_with_nothing_stored(remembering, replay):
 
 
 class DownStore(SQLitePersistenceAdapter):
-    def get_attributes(self, request_envelope):
+    def read(self, user_id):
         raise RuntimeError("store is down")
 
-    def delete_attributes(self, request_envelope):
+    def delete(self, user_id):
         raise RuntimeError("store is down")
 
 

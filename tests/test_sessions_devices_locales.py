@@ -55,9 +55,10 @@ def test_a_session_that_ended_in_error_is_logged(replay, caplog):
     assert "INVALID_RESPONSE" in caplog.text
 
 
-def test_session_attributes_carry_forward(replay):
-    reply = replay("cause_coffee", earlier="kept")
-    assert reply.attributes["earlier"] == "kept"
+def test_the_skills_own_session_attributes_carry_forward_and_nothing_else(replay):
+    reply = replay("cause_coffee", time_zone="Europe/Paris", earlier="not ours")
+    assert reply.attributes["time_zone"] == "Europe/Paris"
+    assert "earlier" not in reply.attributes
 
 
 def test_a_request_for_another_skill_is_refused_when_a_skill_id_is_configured(caplog):

@@ -11,6 +11,7 @@ from skill.config import Settings
 from skill.store.records import (
     SaveUserRecord,
     SQLitePersistenceAdapter,
+    count,
     forget,
     persistence_adapter,
     remember,
@@ -58,7 +59,7 @@ def test_forget_deletes_the_record(tmp_path):
 
 
 class BrokenStore(SQLitePersistenceAdapter):
-    def get_attributes(self, request_envelope):
+    def read(self, user_id):
         raise RuntimeError("store is down")
 
 
@@ -82,3 +83,60 @@ def test_settings_choose_the_store(tmp_path):
     assert isinstance(local, SQLitePersistenceAdapter)
     assert Settings.from_env({"STATE_PATH": "none"}).state_path is None
     assert Settings.from_env({"STATE_TABLE": "users"}).state_table == "users"
+
+
+def test_a_turns_changes_merge_into_a_record_changed_meanwhile():
+    from skill.store.records import merge
+
+    base = {"visits": 1, "topic": "a", "tips": {"d1": {"tip": "t1", "heard": ["t1"]}},
+            "seen": [1, 2], "reminder": {"token": "A", "time": "08:00"}}
+    mine = {"visits": 2, "topic": "b", "tips": {"d1": {"tip": "t1", "heard": ["t1", "t2"]}},
+            "seen": [2, 3], "reminder": {"token": "A", "time": "08:00"}, "new": True}
+    theirs = {"visits": 5, "topic": "c", "tips": {"d1": {"tip": "t1", "heard": ["t1", "t3"]},
+                                                  "d2": {"tip": "t4", "heard": []}},
+              "seen": [1, 2, 4], "reminder": None}
+    assert merge(base, mine, theirs) == {
+        "visits": 2,          # a plain number: this turn's value (counters use count())
+        "topic": "b",         # last writer wins, field by field
+        "tips": {"d1": {"tip": "t1", "heard": ["t1", "t3", "t2"]},
+                 "d2": {"tip": "t4", "heard": []}},
+        "seen": [2, 4, 3],    # sets: 1 removed by this turn, 3 added, 4 theirs
+        "reminder": None,     # this turn left it alone: theirs stands
+        "new": True,
+    }
+
+
+def test_a_record_written_before_versions_existed_still_loads_and_saves(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "users.sqlite3"
+    with sqlite3.connect(path) as db:   # the layout before versions
+        db.execute("CREATE TABLE users (id TEXT PRIMARY KEY, attributes TEXT NOT NULL)")
+        db.execute("INSERT INTO users VALUES (?, ?)", ("amzn1.ask.account.A", '{"visits": 4}'))
+    adapter = SQLitePersistenceAdapter(path)
+    first = turn(adapter, envelope())
+    assert user_record(first) == {"visits": 4}
+    assert count(first, "visits") == 5
+    finish(first)
+    assert user_record(turn(adapter, envelope())) == {"visits": 5}
+
+
+class EverChanging(SQLitePersistenceAdapter):
+    """A store where another request always writes first: every conditional write is refused."""
+
+    writes = 0
+
+    def write(self, user_id, record, base):
+        EverChanging.writes += 1
+        return False
+
+
+def test_a_save_that_keeps_conflicting_gives_up_after_a_bounded_number_of_tries(tmp_path, caplog):
+    from skill.store import records
+
+    adapter = EverChanging(tmp_path / "users.sqlite3")
+    first = turn(adapter, envelope())
+    count(first, "visits")
+    finish(first)
+    assert EverChanging.writes <= records.SAVE_ATTEMPTS
+    assert "this turn's changes were dropped" in caplog.text

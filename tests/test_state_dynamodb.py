@@ -29,7 +29,7 @@ from skill.store.records import (
     remember,
     user_record,
 )
-from skill.store.table import STATE_TABLE_ATTRIBUTE, STATE_TABLE_KEY
+from skill.store.table import STATE_TABLE_ATTRIBUTE, STATE_TABLE_KEY, STATE_TABLE_VERSION
 from tests.conftest import Reply, load_fixture
 
 TEMPLATE = yaml_parse((Path(__file__).resolve().parent.parent / "template.yaml").read_text())
@@ -138,7 +138,8 @@ def test_a_record_written_by_one_turn_is_read_by_the_next_and_deleted_by_forget(
     assert said(skill, "VisitIntent") == (
         'VisitIntent True {"history": ["tip_water"], "score": 0.5, "visits": 1}')
     stored = table.get_item(Key={STATE_TABLE_KEY: USER})["Item"]
-    assert set(stored) == {STATE_TABLE_KEY, STATE_TABLE_ATTRIBUTE}
+    assert set(stored) == {STATE_TABLE_KEY, STATE_TABLE_ATTRIBUTE, STATE_TABLE_VERSION, "born"}
+    assert stored[STATE_TABLE_VERSION] == 2
     assert stored[STATE_TABLE_ATTRIBUTE]["visits"] == 2
 
     assert said(skill, "ForgetIntent").startswith("ForgetIntent True")
@@ -161,7 +162,7 @@ def test_records_read_back_as_the_same_json_from_dynamodb_and_from_sqlite(
 
 def test_the_skill_answers_with_the_table_as_its_store(table, dynamodb_url):
     skill = build_skill(settings_for(table, dynamodb_url))
-    assert type(skill.persistence_adapter).__name__ == "JsonDynamoDbAdapter"
+    assert type(skill.persistence_adapter).__name__ == "DynamoDbStore"
     welcome = Reply(handle_event(skill, load_fixture("launch")))
     assert "not medical advice" in welcome.speech.lower()
     assert "caffeine" in Reply(handle_event(skill, load_fixture("cause_coffee"))).speech.lower()
@@ -177,6 +178,21 @@ def test_a_missing_table_costs_the_turn_its_memory_not_its_answer(dynamodb_url):
 def test_a_slow_table_cannot_hold_a_turn_past_alexas_eight_seconds(dynamodb_url):
     """boto3 would wait 60 s per try; the store gives up after about a second and one retry."""
     adapter = persistence_adapter(Settings(state_table="users", dynamodb_endpoint=dynamodb_url))
-    config = adapter.dynamodb.meta.client.meta.config
+    config = adapter.client.meta.config
     assert config.connect_timeout <= 1 and config.read_timeout <= 1
     assert config.retries["total_max_attempts"] <= 2
+
+
+def test_an_item_written_before_versions_existed_still_loads_and_saves(table, dynamodb_url):
+    table.put_item(Item={STATE_TABLE_KEY: USER, STATE_TABLE_ATTRIBUTE: {"visits": 4}})
+    skill = feature_skill(settings_for(table, dynamodb_url))
+    assert said(skill, "VisitIntent") == 'VisitIntent True {"visits": 4}'
+    stored = table.get_item(Key={STATE_TABLE_KEY: USER}, ConsistentRead=True)["Item"]
+    assert stored[STATE_TABLE_ATTRIBUTE]["visits"] == 5 and stored[STATE_TABLE_VERSION] == 1
+
+
+def test_deletion_markers_expire_through_the_tables_time_to_live():
+    from skill.store.table import STATE_TABLE_EXPIRES
+
+    ttl = TEMPLATE["Resources"]["UserStateTable"]["Properties"]["TimeToLiveSpecification"]
+    assert ttl == {"AttributeName": STATE_TABLE_EXPIRES, "Enabled": True}

@@ -12,18 +12,25 @@ early or late around midnight; such a failure is kept for the session only, neve
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime, tzinfo
 
 from ask_sdk_core.handler_input import HandlerInput
 
 from skill.alexa.api_client import failure
-from skill.alexa.attributes import session
+from skill.alexa.attributes import own, session
 from skill.store.records import remember, user_record
 
 log = logging.getLogger(__name__)
 
-TIME_ZONE = "time_zone"  # session attribute: the zone name, or "" when it could not be learned
+TIME_ZONE = own("time_zone")  # session attribute: the zone name, or "" when it could not be learned
 RECORD_KEY = "time_zone"  # user record: {"name": zone name, "day": the UTC date it was learned}
+
+# What an IANA zone name looks like ("America/Argentina/Buenos_Aires", "Etc/GMT+5", "UTC"): the
+# name becomes a file path inside the zone database, so anything else (a directory such as
+# "America", 300 characters, control characters, "..") is refused before the file system sees it.
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}")
+_ZONE_NAME_MAX = 64
 
 
 def request_time(handler_input: HandlerInput) -> datetime:
@@ -35,14 +42,19 @@ def request_time(handler_input: HandlerInput) -> datetime:
 
 
 def _zone(name: object) -> tzinfo | None:
+    """The zone `name` names, or None: a name from outside (the Settings API, the session) that
+    is malformed or unknown means UTC, never an error."""
     if not isinstance(name, str) or not name:
+        return None
+    if len(name) > _ZONE_NAME_MAX or not _ZONE_NAME.fullmatch(name):
+        log.warning("malformed time zone name (%d characters); using UTC", len(name))
         return None
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        log.warning("unknown time zone name from the Settings API")
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a directory, say "Etc"
+        log.warning("unknown time zone name; using UTC")
         return None
 
 

@@ -15,6 +15,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from skill.alexa.attributes import own
 from skill.alexa.clock import local_now
 from skill.content import Entry
 from skill.reply import reply, session, speaker
@@ -23,7 +24,7 @@ from skill.store.records import remember, user_record
 from skill.tips import another_tip, daily_tip
 
 HISTORY = "tips"          # user record: {"YYYY-MM-DD": {"tip": daily id, "heard": [ids]}}
-TODAY = "tips_today"      # session: {"day": "YYYY-MM-DD", "tip": daily id, "heard": [ids]}
+TODAY = own("tips_today")  # session: {"day": "YYYY-MM-DD", "tip": daily id, "heard": [ids]}
 KEEP_DAYS = 14
 
 

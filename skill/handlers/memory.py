@@ -23,7 +23,14 @@ from skill.handlers.daily_tip import TODAY
 from skill.reply import TOPIC, pending_follow_up, reply, session, speaker
 from skill.slots import intent_name
 from skill.speech import Answer
-from skill.store.records import forget, remember, store_status, user_record
+from skill.store.records import (
+    count,
+    forget,
+    has_record,
+    remember,
+    store_status,
+    user_record,
+)
 
 CONFIRM = "confirm"          # follow_up: {"confirm": "forget_me"} while "are you sure?" is open
 FORGET_ME = "forget_me"
@@ -51,9 +58,8 @@ class WelcomeHandler(AbstractRequestHandler):
         record = user_record(handler_input)
         today = request_time(handler_input).date().isoformat()
         returning, topic = bool(record), _known_topic(record.get(TOPIC))
-        visits = record.get("visits") if isinstance(record.get("visits"), int) else 0
-        remember(handler_input, visits=visits + 1, last_seen=today,
-                 first_seen=record.get("first_seen") or today)
+        count(handler_input, "visits")   # an increment: visits from two devices both count
+        remember(handler_input, last_seen=today, first_seen=record.get("first_seen") or today)
         if not returning:
             return reply(handler_input, speak.message("welcome", "welcome_reprompt"))
         if topic is not None and speak.content.is_sensitive(topic.id):
@@ -90,7 +96,7 @@ class ForgetMeHandler(AbstractRequestHandler):
         status = store_status(handler_input)
         if status == "down":
             return reply(handler_input, speak.message("forget_unavailable"))
-        if status == "none" or not user_record(handler_input):
+        if status == "none" or not has_record(handler_input):   # even one unreadable
             return reply(handler_input, speak.message("forget_nothing_stored"))
         return reply(handler_input, Answer(speak.say("forget_confirm"),
                                            speak.say("forget_confirm_reprompt"),

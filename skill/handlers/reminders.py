@@ -19,6 +19,7 @@ from ask_sdk_model import Response
 
 from skill.alexa import reminders
 from skill.alexa.api_client import failure
+from skill.alexa.attributes import own
 from skill.alexa.clock import local_now, time_zone_name
 from skill.alexa.reminders import ClockTime
 from skill.handlers.builtins import MessageHandler
@@ -30,7 +31,7 @@ from skill.store.records import remember, user_record
 log = logging.getLogger(__name__)
 
 AWAITING = "reminder"          # follow_up: {"reminder": "time"} while "what time?" is open
-VOICE_CONSENT_FAILED = "voice_consent_failed"   # session: AskFor came back with an error
+VOICE_CONSENT_FAILED = own("voice_consent_failed")  # session: AskFor came back with an error
 TOKEN_PREFIX = "daily_reminder@"                # AskFor token: "daily_reminder@08:00"
 ASK_FOR = "AskFor"
 ERROR_MESSAGES = {"timeout": "reminder_error_timeout", "throttled": "reminder_error_throttled",

@@ -39,13 +39,14 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from skill.alexa.attributes import own
 from skill.content import SymptomCheck
 from skill.handlers.conversation import DECLINE, YES_WITHOUT_OFFER, MoreHandler
 from skill.reply import pending_follow_up, reply, session, speaker
 from skill.slots import intent_name, resolved_ids
 from skill.speech import CHECK, NO, UNSURE, YES
 
-STATE = "check"
+STATE = own("check")
 START_INTENT = "SymptomCheckIntent"
 ANSWER_INTENT = "CheckAnswerIntent"
 ANSWER_SLOT = "Answer"

@@ -1,21 +1,43 @@
-"""What the skill remembers about a user between sessions, through the SDK's persistence adapter.
+"""What the skill remembers about a user between sessions, and how it is kept safe from races.
 
 Locally (the simulator, the web service on one machine) the store is an embedded SQLite file; in
-Lambda it is the DynamoDB table the SAM template creates (ask-sdk-dynamodb-persistence-adapter,
-imported only there, because boto3 is heavy). Handlers never touch the adapter: they call
-`user_record()` to read and `remember()` / `forget()` to change, and the `SaveUserRecord`
-response interceptor writes once per request.
+Lambda it is the DynamoDB table the SAM template creates (skill/store/dynamodb.py, imported only
+there, because boto3 is heavy). Handlers never touch a store: they call `user_record()` to read
+and `remember()` / `count()` / `forget()` to change, and the `SaveUserRecord` response interceptor
+writes once per request.
+
+Several requests for one user can run at once (two devices; gunicorn workers; Lambda instances).
+Each write is therefore conditional on the version the turn read (optimistic concurrency). When
+another request wrote in between, the write is refused; the turn re-reads the record and applies
+its own changes again on top (`merge`): counters (`count()`) as increments, dicts key by key,
+lists as sets (what this turn added is added, what it removed is removed), any other field as
+this turn's value. A bounded number of tries, then the turn gives up and says so in the log.
+
+"Forget me" must hold against a request that is still saving (another device, a slow worker):
+a deletion leaves a marker, the version of deletions for that user, kept under a hash of the user
+id (never the id itself, and no content) for MARKER_SECONDS, and every record notes the marker it
+was born after. A save that read the record before a deletion finds the record gone, or born
+after another deletion, or the marker moved on, and gives its changes up: the deletion wins. A
+visit that starts after the deletion reads the new marker and may create a fresh record.
 
 If the store cannot be read, the turn goes on without it and nothing is written back, so a
-passing outage never overwrites what the user stored with an empty record.
+passing outage never overwrites what the user stored with an empty record. One record that
+cannot be understood (bad JSON, not an object) is no outage: it is logged (its size, never its
+content), read as empty, replaced by the next save and deleted by "forget me" like any other.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
 import logging
+import os
+import random
 import sqlite3
 import threading
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +54,45 @@ log = logging.getLogger(__name__)
 _LOADED = "user_record_loaded"   # request attribute: the record was read successfully
 _DIRTY = "user_record_dirty"     # request attribute: the record changed and must be saved
 _DELETED = "user_record_deleted"
+_BASE = "user_record_base"       # request attribute: the Stored record as read
+_RECORD = "user_record"          # request attribute: the record this turn is changing
+_COUNTS = "user_record_counts"   # request attribute: {key: increment} from count()
+
+# A save tries this many times, within this many seconds, before giving up on its changes.
+SAVE_ATTEMPTS = 16
+SAVE_SECONDS = 3.0
+# How long a deletion marker is kept: far longer than any request can run (Lambda stops the
+# skill after 7 s, gunicorn after 10 s), so no save from before a deletion can outlive it.
+MARKER_SECONDS = 3600
+
+
+def marker_key(user_id: str) -> str:
+    """Where a user's deletion marker is kept: a hash, so the store keeps no id of a forgotten
+    user (it links back to a user only for someone who already holds the id)."""
+    return "forgotten#" + hashlib.sha256(user_id.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Stored:
+    """A user's record as read, with what a write conditional on it needs."""
+
+    record: dict[str, Any] = field(default_factory=dict)  # {} when there is none
+    exists: bool = False
+    version: Any = None     # as stored: None for a record written before versions existed
+    born: Any = None        # the deletion marker the record was created after (None: before)
+    forgotten: int = 0      # no record: the user's deletion marker (0: none kept)
+    readable: bool = True   # False: a record is there but could not be understood
+
+    def next_version(self) -> int:
+        return (self.version if isinstance(self.version, int) else 0) + 1
+
+    def deleted_before(self, now: Stored) -> bool:
+        """Whether the user's record was deleted between this read and `now`."""
+        if self.exists:
+            return not now.exists or now.born != self.born
+        if now.exists:
+            return now.born != self.forgotten
+        return now.forgotten != self.forgotten
 
 
 def user_key(request_envelope: RequestEnvelope) -> str:
@@ -45,87 +106,323 @@ def user_key(request_envelope: RequestEnvelope) -> str:
     return user_id
 
 
-class SQLitePersistenceAdapter(AbstractPersistenceAdapter):
-    """One row per user in a local SQLite file; safe across threads and processes (WAL)."""
+class VersionedAdapter(AbstractPersistenceAdapter):
+    """What records.py needs of a store (`read`, a conditional `write`, `delete`), and the SDK's
+    adapter interface on top of it.
+
+    The skill itself goes through records.py's functions; the SDK methods keep its
+    AttributesManager working, and even their whole-record save is conditional (the last writer
+    wins, nothing is torn).
+    """
+
+    def read(self, user_id: str) -> Stored:
+        """The user's record as stored now, with its version and deletion marker."""
+        raise NotImplementedError
+
+    def write(self, user_id: str, record: dict[str, Any], base: Stored) -> bool:
+        """Store `record` if the stored one is still `base`; False (nothing written) if not."""
+        raise NotImplementedError
+
+    def delete(self, user_id: str) -> None:
+        """Delete the record whatever it holds, and move the user's deletion marker on."""
+        raise NotImplementedError
+
+    def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
+        return self.read(user_key(request_envelope)).record
+
+    def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
+                        ) -> None:
+        user_id = user_key(request_envelope)
+        for _ in range(SAVE_ATTEMPTS):
+            if self.write(user_id, attributes, self.read(user_id)):
+                return
+        raise PersistenceException("the user record kept changing; not saved")
+
+    def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
+        self.delete(user_key(request_envelope))
+
+
+class SQLitePersistenceAdapter(VersionedAdapter):
+    """One row per user in a local SQLite file; safe across threads and processes (WAL).
+
+    Nothing is opened when the adapter is made: a file that cannot be opened at start-up (a
+    directory that cannot be created, a database another process holds locked) must not stop the
+    skill from booting. The file is opened and set up on first use, and again on every request
+    until that works; meanwhile each request fails with PersistenceException, which costs the
+    turn its memory and nothing else.
+
+    What it leaves on disk: the file (and SQLite's -wal and -shm beside it, which take its mode)
+    is readable by its owner only (0600), in a directory created 0700; deleted rows are
+    overwritten with zeros (secure_delete), and after a deletion the write-ahead log is
+    checkpointed and truncated, so a forgotten user's id and record stay in no file.
+    """
+
+    # Seconds a statement waits for another process's lock. Alexa waits 8 s for a whole turn,
+    # which may read and then write: a lock held longer than this is an outage, not a queue.
+    BUSY_TIMEOUT = 2.0
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("CREATE TABLE IF NOT EXISTS users "
-                       "(id TEXT PRIMARY KEY, attributes TEXT NOT NULL)")
+        self._ready = False
+        self._setup_lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            connection = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
-            connection.execute("PRAGMA busy_timeout=5000")
+            if not self._ready:
+                self._create_private_files()
+            connection = sqlite3.connect(self.path, timeout=self.BUSY_TIMEOUT,
+                                         isolation_level=None)
+            connection.execute(f"PRAGMA busy_timeout={int(self.BUSY_TIMEOUT * 1000)}")
+            connection.execute("PRAGMA secure_delete=ON")
             # With WAL, NORMAL never corrupts the file and loses nothing when a process dies;
             # only a power cut can drop the last commits. It spares an fsync on every write.
             connection.execute("PRAGMA synchronous=NORMAL")
             self._local.connection = connection
+        if not self._ready:
+            with self._setup_lock:
+                if not self._ready:
+                    self._set_up(connection)
+                    self._ready = True
         return connection
 
-    def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
-        try:
-            row = self._connect().execute("SELECT attributes FROM users WHERE id = ?",
-                                          (user_key(request_envelope),)).fetchone()
-            return json.loads(row[0]) if row else {}
-        except (sqlite3.Error, ValueError) as error:
-            raise PersistenceException(f"cannot read the user record: {error}") from error
+    def _create_private_files(self) -> None:
+        """The directory (0700 when created here) and the file, 0600 before SQLite opens it."""
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+        for name in (self.path.name, f"{self.path.name}-wal", f"{self.path.name}-shm"):
+            path = self.path.with_name(name)
+            try:
+                if path.exists() and path.stat().st_mode & 0o077:
+                    os.chmod(path, 0o600)   # a file from before: made private
+            except OSError as error:   # not ours to change: say so, and go on
+                log.warning("the store's file %s stays readable by others: %s", name, error)
 
-    def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
-                        ) -> None:
+    @staticmethod
+    def _set_up(db: sqlite3.Connection) -> None:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, "
+                   "attributes TEXT NOT NULL, version INTEGER, born INTEGER)")
+        db.execute("CREATE TABLE IF NOT EXISTS forgotten "
+                   "(key TEXT PRIMARY KEY, version INTEGER NOT NULL, at REAL NOT NULL)")
+        # A marker older than MARKER_SECONDS has outlived any save: such markers go at start-up
+        # and with every deletion, so even a quiet store does not keep them for long.
+        db.execute("DELETE FROM forgotten WHERE at < ?", (time.time() - MARKER_SECONDS,))
+        columns = {row[1] for row in db.execute("PRAGMA table_info(users)")}
+        for column in ("version", "born"):   # a file from before versions: rows load as 0
+            if column not in columns:
+                try:
+                    db.execute(f"ALTER TABLE users ADD COLUMN {column} INTEGER")
+                except sqlite3.OperationalError as error:   # another process was first
+                    if "duplicate column" not in str(error):
+                        raise
+
+    @staticmethod
+    def _marker(db: sqlite3.Connection, user_id: str) -> int:
+        row = db.execute("SELECT version FROM forgotten WHERE key = ?",
+                         (marker_key(user_id),)).fetchone()
+        return row[0] if row and isinstance(row[0], int) else 0
+
+    def read(self, user_id: str) -> Stored:
         try:
-            self._connect().execute(
-                "INSERT INTO users (id, attributes) VALUES (?, ?) "
-                "ON CONFLICT(id) DO UPDATE SET attributes = excluded.attributes",
-                (user_key(request_envelope), json.dumps(attributes, sort_keys=True)))
-        except (sqlite3.Error, TypeError, ValueError) as error:
+            db = self._connect()
+            db.execute("BEGIN")   # the record and the marker from one snapshot
+            try:
+                row = db.execute("SELECT attributes, version, born FROM users WHERE id = ?",
+                                 (user_id,)).fetchone()
+                forgotten = self._marker(db, user_id) if row is None else 0
+            finally:
+                db.execute("COMMIT")
+        except (sqlite3.Error, OSError) as error:
+            raise PersistenceException(f"cannot read the user record: {error}") from error
+        if row is None:
+            return Stored(forgotten=forgotten)
+        try:
+            record = json.loads(row[0])
+        except (TypeError, ValueError, RecursionError):
+            record = None
+        return unreadable_or(record, Stored(exists=True, version=row[1], born=row[2]),
+                             len(row[0]) if isinstance(row[0], str | bytes) else 0)
+
+    def write(self, user_id: str, record: dict[str, Any], base: Stored) -> bool:
+        try:
+            text = json.dumps(record, sort_keys=True, allow_nan=False)
+            db = self._connect()
+            if base.exists:   # one statement: the check and the write are one atomic step
+                cursor = db.execute("UPDATE users SET attributes = ?, version = ? "
+                                    "WHERE id = ? AND version IS ? AND born IS ?",
+                                    (text, base.next_version(), user_id, base.version,
+                                     base.born))
+                return cursor.rowcount == 1
+            db.execute("BEGIN IMMEDIATE")   # a first record: only if no deletion came between
+            try:
+                created = self._marker(db, user_id) == base.forgotten and db.execute(
+                    "INSERT INTO users (id, attributes, version, born) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(id) DO NOTHING",
+                    (user_id, text, base.next_version(), base.forgotten)).rowcount == 1
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            return created
+        except (sqlite3.Error, OSError, TypeError, ValueError) as error:
             raise PersistenceException(f"cannot save the user record: {error}") from error
 
-    def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
+    def delete(self, user_id: str) -> None:
+        now = time.time()
         try:
-            self._connect().execute("DELETE FROM users WHERE id = ?",
-                                    (user_key(request_envelope),))
-        except sqlite3.Error as error:
+            db = self._connect()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("DELETE FROM users WHERE id = ?", (user_id,))
+                db.execute("INSERT INTO forgotten (key, version, at) VALUES (?, 1, ?) "
+                           "ON CONFLICT(key) DO UPDATE SET version = version + 1, at = ?",
+                           (marker_key(user_id), now, now))
+                db.execute("DELETE FROM forgotten WHERE at < ?", (now - MARKER_SECONDS,))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        except (sqlite3.Error, OSError) as error:
             raise PersistenceException(f"cannot delete the user record: {error}") from error
+        self._checkpoint(db)
+
+    @staticmethod
+    def _checkpoint(db: sqlite3.Connection) -> None:
+        """Move the log into the database file and empty it: the deleted row's old pages must
+        not linger in the -wal file (the deletion is done either way; this only tidies)."""
+        try:
+            busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except sqlite3.Error as error:
+            busy, reason = 1, str(error)
+        else:
+            reason = "a reader was still on it"
+        if busy:
+            log.warning("the store's write-ahead log was not emptied after a deletion (%s); "
+                        "the next checkpoint will", reason)
 
 
-def persistence_adapter(settings: Settings) -> AbstractPersistenceAdapter | None:
-    """The store the settings name: DynamoDB when a table is configured, else SQLite, or none."""
-    if settings.state_table:
-        # deferred: only the Lambda path pays for boto3
-        from skill.store.dynamodb import dynamodb_adapter
+def unreadable_or(record: Any, stored: Stored, size: int) -> Stored:
+    """`stored` holding `record`, or marked unreadable (and logged) when it is not an object."""
+    if isinstance(record, dict):
+        stored.record = record
+        return stored
+    log.warning("a user record could not be understood (%d bytes, %s); it reads as empty and "
+                "the next save replaces it", size, type(record).__name__)
+    stored.readable = False
+    return stored
 
-        return dynamodb_adapter(settings.state_table, settings.dynamodb_endpoint)
-    if settings.state_path:
-        return SQLitePersistenceAdapter(settings.state_path)
+
+class UnavailableStore(VersionedAdapter):
+    """A configured store that could not even be set up: every call fails as an outage would."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def _fail(self, *_: Any) -> Any:
+        raise PersistenceException(f"the store could not be set up: {self.reason}")
+
+    read = write = delete = _fail
+
+
+def persistence_adapter(settings: Settings) -> VersionedAdapter | None:
+    """The store the settings name: DynamoDB when a table is configured, else SQLite, or none.
+
+    Never raises: a store that cannot be set up answers every request as a store that is down.
+    """
+    try:
+        if settings.state_table:
+            # deferred: only the Lambda path pays for boto3
+            from skill.store.dynamodb import dynamodb_adapter
+
+            return dynamodb_adapter(settings.state_table, settings.dynamodb_endpoint)
+        if settings.state_path:
+            return SQLitePersistenceAdapter(settings.state_path)
+    except Exception as error:
+        log.error("the user store could not be set up; answering without memory: %s", error)
+        return UnavailableStore(f"{type(error).__name__}: {error}")
     return None
+
+
+# --- merging a turn's changes into a record another request changed meanwhile ---------------
+
+_ABSENT = object()
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def merge(base: Any, mine: Any, theirs: Any) -> Any:
+    """This turn's changes (`base` -> `mine`) applied to `theirs`, what the store holds now.
+
+    Where this turn changed nothing, theirs stands; where only this turn changed, mine does.
+    Where both changed: dicts merge key by key, lists as sets in order (added items added, removed
+    items removed), anything else is this turn's value (the last writer wins for that field).
+    `_ABSENT` stands for a key that is not there.
+    """
+    if mine == base:
+        return theirs
+    if theirs == base:
+        return mine
+    if isinstance(mine, dict) and isinstance(theirs, dict) and (
+            isinstance(base, dict) or base is _ABSENT):
+        base_dict = base if isinstance(base, dict) else {}
+        merged = {}
+        for key in {**theirs, **mine, **base_dict}:
+            value = merge(base_dict.get(key, _ABSENT), mine.get(key, _ABSENT),
+                          theirs.get(key, _ABSENT))
+            if value is not _ABSENT:
+                merged[key] = value
+        return merged
+    if isinstance(mine, list) and isinstance(theirs, list) and (
+            isinstance(base, list) or base is _ABSENT):
+        base_list = base if isinstance(base, list) else []
+        removed = [item for item in base_list if item not in mine]
+        added = [item for item in mine if item not in base_list and item not in theirs]
+        return [item for item in theirs if item not in removed] + added
+    return mine
+
+
+def _merged(base: Stored, mine: dict[str, Any], counts: dict[str, int], theirs: Stored
+            ) -> dict[str, Any]:
+    merged = merge(base.record, mine, theirs.record)
+    for key, increment in counts.items():
+        stored = theirs.record.get(key)
+        merged[key] = (stored if _is_count(stored) else 0) + increment
+    return merged
+
+
+# --- what handlers call -------------------------------------------------------------------
+
+
+def _store(handler_input: HandlerInput) -> VersionedAdapter | None:
+    return getattr(handler_input.attributes_manager, "_persistence_adapter", None)
 
 
 def user_record(handler_input: HandlerInput) -> dict[str, Any]:
     """The user's stored record ({} for a new user, or when the store is unavailable)."""
-    manager = handler_input.attributes_manager
-    request_attributes = manager.request_attributes
-    if request_attributes.get(_LOADED) is False:
+    request_attributes = handler_input.attributes_manager.request_attributes
+    loaded = request_attributes.get(_LOADED)
+    if loaded is False:
         return {}
-    if getattr(manager, "_persistence_adapter", None) is None:  # no store configured: not news
+    if loaded is True:
+        return request_attributes[_RECORD]
+    store = _store(handler_input)
+    if store is None:   # no store configured: not news
         request_attributes[_LOADED] = False
         return {}
     try:
-        record = manager.persistent_attributes
+        stored = store.read(user_key(handler_input.request_envelope))
     except Exception as error:
         log.warning("user record unavailable: %s", error)
         request_attributes[_LOADED] = False
         return {}
-    if not isinstance(record, dict):
-        record = {}
-        manager.persistent_attributes = record
+    request_attributes[_BASE] = stored
+    request_attributes[_RECORD] = copy.deepcopy(stored.record)
     request_attributes[_LOADED] = True
-    return record
+    return request_attributes[_RECORD]
 
 
 def remember(handler_input: HandlerInput, **changes: Any) -> bool:
@@ -138,10 +435,27 @@ def remember(handler_input: HandlerInput, **changes: Any) -> bool:
     return True
 
 
+def count(handler_input: HandlerInput, key: str, by: int = 1) -> int | None:
+    """Add `by` to the counter `key` (0 if missing or not a number); the new value, or None if
+    the store is down. An increment, not a value: concurrent requests each add theirs."""
+    record = user_record(handler_input)
+    request_attributes = handler_input.attributes_manager.request_attributes
+    if request_attributes.get(_LOADED) is not True:
+        return None
+    counts = request_attributes.setdefault(_COUNTS, {})
+    counts[key] = counts.get(key, 0) + by
+    record[key] = (record[key] if _is_count(record.get(key)) else 0) + by
+    request_attributes[_DIRTY] = True
+    return record[key]
+
+
 def forget(handler_input: HandlerInput) -> bool:
     """Delete everything stored about the user. False if the store could not do it."""
+    store = _store(handler_input)
     try:
-        handler_input.attributes_manager.delete_persistent_attributes()
+        if store is None:
+            raise PersistenceException("no store configured")
+        store.delete(user_key(handler_input.request_envelope))
     except Exception as error:
         log.error("could not delete a user record: %s", error)
         return False
@@ -149,6 +463,38 @@ def forget(handler_input: HandlerInput) -> bool:
     request_attributes[_DELETED] = True
     request_attributes.pop(_DIRTY, None)
     return True
+
+
+def save(handler_input: HandlerInput) -> bool:
+    """Write this turn's changes: conditionally, merging again after each conflict.
+
+    Returns False when the changes were not kept (store failure, or still conflicting after
+    SAVE_ATTEMPTS tries); the user's answer is not affected either way.
+    """
+    request_attributes = handler_input.attributes_manager.request_attributes
+    store, base = _store(handler_input), request_attributes.get(_BASE)
+    if store is None or base is None:
+        return False
+    user_id = user_key(handler_input.request_envelope)
+    mine: dict[str, Any] = request_attributes[_RECORD]
+    counts: dict[str, int] = request_attributes.get(_COUNTS, {})
+    target, record = base, mine
+    give_up = time.monotonic() + SAVE_SECONDS
+    for attempt in range(1, SAVE_ATTEMPTS + 1):
+        if store.write(user_id, record, target):
+            return True
+        if attempt == SAVE_ATTEMPTS or time.monotonic() > give_up:
+            break
+        # Full jitter, doubling: a crowd of retries spreads out instead of colliding again.
+        time.sleep(random.uniform(0, min(0.25, 0.01 * 2 ** attempt)))
+        target = store.read(user_id)
+        if base.deleted_before(target):
+            log.info("the user record was deleted during this turn; the deletion wins")
+            return False
+        record = _merged(base, mine, counts, target)
+    log.error("a user record kept changing during %d tries; this turn's changes were dropped",
+              attempt)
+    return False
 
 
 class SaveUserRecord(AbstractResponseInterceptor):
@@ -159,9 +505,16 @@ class SaveUserRecord(AbstractResponseInterceptor):
         if not request_attributes.get(_DIRTY) or request_attributes.get(_DELETED):
             return
         try:
-            handler_input.attributes_manager.save_persistent_attributes()
+            save(handler_input)
         except Exception as error:
             log.error("could not save a user record: %s", error)
+
+
+def has_record(handler_input: HandlerInput) -> bool:
+    """Whether anything is stored about the user, even a record that cannot be understood."""
+    user_record(handler_input)
+    base = handler_input.attributes_manager.request_attributes.get(_BASE)
+    return bool(base and base.exists)
 
 
 def store_status(handler_input: HandlerInput) -> str:
@@ -169,8 +522,8 @@ def store_status(handler_input: HandlerInput) -> str:
 
     Lets a handler tell "I keep nothing about you" apart from "I cannot reach what I keep".
     """
-    manager = handler_input.attributes_manager
-    if getattr(manager, "_persistence_adapter", None) is None:
+    if _store(handler_input) is None:
         return "none"
     user_record(handler_input)
-    return "ok" if manager.request_attributes.get(_LOADED) is True else "down"
+    loaded = handler_input.attributes_manager.request_attributes.get(_LOADED)
+    return "ok" if loaded is True else "down"
