@@ -3,6 +3,7 @@
     chat                      type what you would say; see the reply, the card, the session
     ask "utterance" [...]     one or more turns, for scripts and CI (exit 1 if the skill errored)
     replay FILE|DIR [...]     run dialog scripts, a PASS/FAIL line per turn (exit 1 on a failure)
+    web                       the test console in a browser, on 127.0.0.1 (see console.py)
     record DIR [utterance...] save each turn's request and response as fixtures
     resolve "utterance" [...] only what Alexa would understand: intent and slots
     accuracy                  score the model on tests/understanding/<locale>*.yaml
@@ -10,6 +11,8 @@
 The Alexa APIs the skill calls (Settings: time zone; Reminders) are served by a stand-in on
 127.0.0.1 for the run: --time-zone sets the device's zone, --grant reminders says yes when
 Alexa asks for the reminders permission (chat asks you; otherwise the answer is no).
+--audio DIR (chat, ask, replay) writes each turn's speech as DIR/NN-<intent>.wav, rendered
+offline by espeak-ng; chat also plays it where the machine has a player (paplay, aplay).
 """
 
 from __future__ import annotations
@@ -93,7 +96,26 @@ def _parser() -> argparse.ArgumentParser:
     accuracy.add_argument("--min", type=float, default=0.95,
                           help="exit 1 below this intent accuracy (default 0.95)")
     accuracy.add_argument("-v", "--verbose", action="store_true", help="list every phrasing")
+    for speaking in (chat, ask, replay):
+        speaking.add_argument("--audio", type=Path, metavar="DIR",
+                              help="write each turn's speech to DIR/NN-<intent>.wav (espeak-ng)")
+    from skill.simulator.console import add_web_command
+
+    add_web_command(commands)
     return parser
+
+
+def _audio(args: argparse.Namespace, play_it: bool = False, directory: Path | None = None
+           ) -> object | None:
+    """The WAV writer for --audio, or None; a missing speech engine is a clear error."""
+    if getattr(args, "audio", None) is None:
+        return None
+    from skill.simulator.audio import AudioUnavailable, TurnAudio
+
+    try:
+        return TurnAudio(directory or args.audio, getattr(args, "locale", "en-US"), play_it)
+    except AudioUnavailable as error:
+        raise ValueError(str(error)) from error
 
 
 def run() -> int:
@@ -170,6 +192,7 @@ def chat(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: Te
             else NOT_ANSWERED
 
     simulator = _simulator(args, handler, getattr(args, "moment", None), ask_person)
+    audio = _audio(args, play_it=True)
     if interactive:
         _line_editing()
     print(f"Muscle Twitch Guide simulator: {args.locale}, {args.device}, time zone "
@@ -218,6 +241,8 @@ def chat(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: Te
             failed |= turn.errored
             print(_render(turn, args, shown[0]), file=out, flush=True)
             _save(recorder, turn, out)
+            if audio is not None:
+                audio.write_and_tell(turn, out)  # type: ignore[attr-defined]
     finally:
         simulator.end()
         simulator.close()
@@ -250,6 +275,7 @@ def _permission_command(simulator: Simulator, word: str, out: TextIO) -> None:
 def ask(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: TextIO,
         recorder: object | None = None) -> int:
     simulator = _simulator(args, handler, getattr(args, "moment", None))
+    audio = _audio(args)
     permissions = getattr(args, "permissions", None) or [None] * len(args.utterances)
     failed = False
     try:
@@ -259,6 +285,8 @@ def ask(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: Tex
             failed |= turn.errored
             _show(turn, args, out)
             _save(recorder, turn, out)
+            if audio is not None:
+                audio.write_and_tell(turn, out)  # type: ignore[attr-defined]
     finally:
         simulator.end()
         simulator.close()
@@ -288,8 +316,16 @@ def replay(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: 
     for script in scripts:
         if not args.quiet:
             print(f"# {script.path}: {script.name}", file=out)
+        audio = _audio(args, directory=args.audio / script.path.stem if args.audio else None)
+        if audio is not None:
+            audio.locale = script.locale  # type: ignore[attr-defined]
         with tempfile.TemporaryDirectory(prefix="twitch-replay-") as store:
             results = run_script(script, handler or fresh_store_handler(store))
+        for result in results if audio is not None else ():
+            audio.write(result.outcome)  # type: ignore[attr-defined]
+        if audio is not None:
+            print(f"  (audio: {audio.count} WAV files in "  # type: ignore[attr-defined]
+                  f"{args.audio / script.path.stem})", file=out)
         for result in results:
             if result.passed:
                 passed += 1
@@ -387,5 +423,11 @@ def _save_history() -> None:
 
 COMMANDS: dict[str, Callable[..., int]] = {
     "chat": chat, "ask": ask, "replay": replay, "record": record, "resolve": resolve,
-    "accuracy": accuracy,
+    "accuracy": accuracy, "web": lambda args, handler, out, err: _web(args, handler, out, err),
 }
+
+
+def _web(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: TextIO) -> int:
+    from skill.simulator.console import serve
+
+    return serve(args, handler, out, err)
