@@ -48,6 +48,7 @@ _PASS = frozenset({"prosody", "emphasis", "p", "s"})
 _PROSODY_ATTRS = frozenset({"rate", "pitch", "volume"})
 _SILENT = frozenset({"audio", "mark"})
 _TAG = re.compile(r"<[^>]*>")
+_PREFIXED = re.compile(r"<(/?)(?!xml:)([A-Za-z_][\w.-]*):")
 
 
 class AudioUnavailable(RuntimeError):
@@ -137,6 +138,8 @@ def espeak_ssml(ssml: str) -> str:
     text = (ssml or "").strip()
     if not text.startswith("<speak"):
         text = f"<speak>{text}</speak>"
+    # Alexa takes <amazon:effect> without a namespace declaration; XML does not.
+    text = _PREFIXED.sub(lambda m: f"<{m.group(1)}{m.group(2)}-", text)
     try:
         root = ET.fromstring(text)
     except ET.ParseError:
