@@ -34,7 +34,7 @@ MAX_CHILDREN = 500           # items inflated from one data array
 _COLOR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|rgba?\(\s*[0-9.,\s%]+\))$")
 _FONT = re.compile(r"^[A-Za-z0-9 ,'-]{1,80}$")
 _DIMENSION = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(dp|px|vw|vh|%)?\s*$")
-_BINDING = re.compile(r"\$\{(.*?)\}")
+_BINDING = re.compile(r"\$\{([^}]*)\}")
 
 
 @dataclass(frozen=True)
