@@ -187,6 +187,11 @@ const loggedCount = new Map();   // turn index -> exchanges already in the log
 function logTurn(turn, partial) {
   const start = loggedCount.get(turn.index) || 0;
   if (start === 0 && turn.note) say("system", turn.note);
+  if (!partial) {   // what Alexa did after an answer already shown (asked for a permission)
+    for (const exchange of turn.exchanges.slice(0, start)) {
+      if (exchange.note) say("system", exchange.note);
+    }
+  }
   for (const exchange of turn.exchanges.slice(start)) {
     if (exchange.type === "SessionEndedRequest") {
       say("system", `SessionEndedRequest (${exchange.request.request.reason}) sent`);
