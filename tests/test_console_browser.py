@@ -147,7 +147,7 @@ def test_odd_input_and_a_device_without_a_screen(page):
     from selenium.webdriver.support.ui import Select
 
     Select(select).select_by_value("echo-dot")
-    _wait(page, lambda d: "echo-dot" in _text(d, "log"))
+    _wait(page, lambda d: "New device: echo-dot" in _text(d, "log"))
     say(page, "<img src=x onerror=alert(1)> \u202e\U0001f600 " + "twitch " * 1400)
     assert _text(page, "intent").startswith("AMAZON.FallbackIntent")
     assert page.find_elements("css selector", "#log img") == []

@@ -81,7 +81,9 @@ function showTurn(turn, partial) {
   body.replaceChildren();
   for (const slot of (understood && understood.slots) || []) {
     const row = body.insertRow();
-    for (const cell of [slot.name, slot.value ?? "", slot.status ?? (slot.value ? "built-in" : ""), slot.id ?? ""]) {
+    const heard = slot.value ?? "(not filled)";
+    const resolution = slot.status ?? (slot.value ? "built-in type" : "");
+    for (const cell of [slot.name, heard, resolution, slot.id ?? ""]) {
       row.insertCell().textContent = cell;
     }
   }
@@ -240,7 +242,7 @@ function setUp() {
     const result = await api("/api/reset", {locale: $("locale").value, device: $("device").value});
     if (result.error) say("error", "Console: " + result.error);
     showState(result.state);
-    say("system", `A new ${state.device} in ${state.locale}. Say "open muscle twitch guide".`);
+    say("system", `New device: ${state.device}, ${state.locale}. Say "open muscle twitch guide".`);
     showScreen();
   };
   $("locale").addEventListener("change", reset);
@@ -272,7 +274,7 @@ function setUp() {
     if (result.error) { say("error", "Console: " + result.error); return; }
     showState(result);
     showScreen();
-    say("system", `A ${state.device} in ${state.locale}. Say "open muscle twitch guide".`);
+    say("system", `Device: ${state.device}, ${state.locale}. Say "open muscle twitch guide".`);
     document.body.dataset.ready = "1";
   });
 }
