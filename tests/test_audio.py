@@ -136,3 +136,23 @@ def test_audio_without_espeak_is_a_clear_error(handler, tmp_path, monkeypatch):
     code, _, err = run(["ask", "--audio", str(tmp_path), "open muscle twitch guide"], handler)
     assert code == 2
     assert "espeak-ng" in err and "apt-get install espeak-ng" in err
+
+
+def test_chat_plays_each_answer_where_the_machine_can(espeak, handler, tmp_path, monkeypatch):
+    played = []
+    monkeypatch.setattr("sys.stdin", io.StringIO("open muscle twitch guide\n"))
+    monkeypatch.setattr(audio, "player", lambda: ["true"])
+    monkeypatch.setattr(audio.subprocess, "run", _recording(played, audio.subprocess.run))
+    code, out, _ = run(["chat", "--audio", str(tmp_path)], handler)
+    assert code == 0
+    assert played == [["true", str(tmp_path / "01-LaunchRequest.wav")]]
+    assert "(audio: " not in out
+
+
+def _recording(played: list, real):
+    def run(command, *args, **kwargs):
+        if command and command[0] == "true":
+            played.append(list(command))
+        return real(command, *args, **kwargs)
+
+    return run

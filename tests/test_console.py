@@ -309,3 +309,19 @@ def test_the_list_document_draws_each_row_as_a_touch_target():
     page = render_screen(load_document("list"), data, SHOW_8)
     assert page.count('role="button"') == 2
     assert "data-arguments=\"[&quot;topic&quot;, &quot;stress&quot;]\"" in page
+
+
+def test_audio_without_espeak_says_how_to_install_it(server, monkeypatch):
+    from skill.simulator import audio
+
+    post(server, "/api/say", {"utterance": "open muscle twitch guide"})
+    monkeypatch.setattr(audio.shutil, "which", lambda name: None)
+    status, _, body = get(server, "/api/audio/0.wav")
+    assert status == 503 and b"apt-get install espeak-ng" in body
+
+
+def test_the_largest_echo_show_is_previewed_at_its_size(console):
+    console.say("open muscle twitch guide")
+    console.say("what causes twitching")
+    page = console.screen(1, 0, "echo-show-15")
+    assert "width:1920px;height:1080px" in page
