@@ -23,6 +23,7 @@ import logging
 import queue
 import re
 import shutil
+import socket
 import sys
 import tempfile
 import threading
@@ -197,9 +198,7 @@ class Console:
         if consent not in CONSENT_MODES:
             raise ConsoleError(f"consent must be one of {', '.join(CONSENT_MODES)}")
         with self.lock:
-            if self.pending is not None or self.busy:
-                raise ConsoleError("Alexa is waiting for the answer to her question first",
-                                   HTTPStatus.CONFLICT)
+            self._idle()
             if not utterance.strip():
                 return {"said": "", "notice": "Alexa heard nothing, so she sends the skill "
                         "nothing: type or say something."}
@@ -207,17 +206,17 @@ class Console:
 
             permission = {"grant": ACCEPTED, "deny": DENIED}.get(consent)
             self.busy = True
-            worker = threading.Thread(target=self._run, args=(self.simulator.say, utterance,
-                                                              permission), daemon=True)
+            # Each turn its own queues: a turn abandoned by a new device cannot answer for the next.
+            self.events, self.answers = queue.Queue(), queue.Queue()
+            worker = threading.Thread(target=self._run, args=(self.events, self.simulator.say,
+                                                              utterance, permission), daemon=True)
             worker.start()
             return self._wait()
 
     def end(self) -> dict[str, Any]:
         """The person walks away: an open session gets its SessionEndedRequest."""
         with self.lock:
-            if self.pending is not None or self.busy:
-                raise ConsoleError("Alexa is waiting for the answer to her question first",
-                                   HTTPStatus.CONFLICT)
+            self._idle()
             turn = self.simulator.end()
             if turn is None:
                 return {"notice": "no session is open", "state": self.state()}
@@ -236,12 +235,22 @@ class Console:
             self.answers.put(str(status))
             return self._wait()
 
-    def _run(self, say: Any, utterance: str, permission: str | None) -> None:
+    def _idle(self) -> None:
+        """Refuse a new turn while one is waiting for the person or still running."""
+        if self.pending is not None:
+            raise ConsoleError("Alexa is waiting for the answer to her question first",
+                               HTTPStatus.CONFLICT)
+        if self.busy:
+            raise ConsoleError("the skill is still answering the last turn; try again, or pick "
+                               "a new device", HTTPStatus.CONFLICT)
+
+    def _run(self, events: queue.Queue[tuple[str, Any]], say: Any, utterance: str,
+             permission: str | None) -> None:
         try:
-            self.events.put(("done", say(utterance, permission)))
+            events.put(("done", say(utterance, permission)))
         except Exception as error:  # the simulator itself failed: say so, keep serving
             log.error("the turn failed:\n%s", traceback.format_exc())
-            self.events.put(("failed", error))
+            events.put(("failed", error))
 
     def _ask_person(self, turn: Any, scope: str, question: str) -> str:
         """The simulator's consent callback, in the worker: wait for the page's answer."""
@@ -545,7 +554,7 @@ class ConsoleServer(ThreadingHTTPServer):
                  ) -> None:
         address = loopback(host)
         if ":" in address:
-            self.address_family = __import__("socket").AF_INET6
+            self.address_family = socket.AF_INET6
         self.console = console
         super().__init__((address, port), _Handler)
 
