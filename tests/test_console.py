@@ -325,3 +325,28 @@ def test_the_largest_echo_show_is_previewed_at_its_size(console):
     console.say("what causes twitching")
     page = console.screen(1, 0, "echo-show-15")
     assert "width:1920px;height:1080px" in page
+
+
+def test_a_touch_goes_through_the_simulators_own_touch(console, monkeypatch):
+    touched = []
+
+    def touch(arguments):
+        touched.append(arguments)
+        return console.simulator.say("can coffee cause twitching")
+
+    console.say("open muscle twitch guide")
+    monkeypatch.setattr(console.simulator, "touch", touch, raising=False)
+    assert console.state()["touch"] is True
+    turn = console.touch(["topic", "caffeine"])["turn"]
+    assert touched == [["topic", "caffeine"]]
+    assert turn["understood"]["intent"] == "CauseIntent"
+    with pytest.raises(ConsoleError, match="list of plain arguments"):
+        console.touch([{"x": 1}])
+
+
+def test_a_simulator_without_touch_says_so(server):
+    server.console.simulator.__dict__.pop("touch", None)
+    if callable(getattr(server.console.simulator, "touch", None)):
+        pytest.skip("this simulator sends touches (tested above)")
+    status, result = post(server, "/api/touch", {"arguments": ["topic", "stress"]})
+    assert status == 501 and "touches" in result["error"]

@@ -40,9 +40,13 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, tmp_path):
-    console = Console(fresh_store_handler(str(tmp_path)), device="echo-show-8",
-                      time_zone="Europe/London")
+def console(tmp_path):
+    return Console(fresh_store_handler(str(tmp_path)), device="echo-show-8",
+                   time_zone="Europe/London")
+
+
+@pytest.fixture
+def page(browser, console):
     server = ConsoleServer(console, "127.0.0.1", 0).start()
     browser.get(server.url)
     _wait(browser, lambda d: d.find_element("tag name", "body").get_attribute("data-ready"))
@@ -155,3 +159,25 @@ def test_odd_input_and_a_device_without_a_screen(page):
     box = page.find_element("id", "utterance")
     box.send_keys("\n")
     _wait(page, lambda d: "heard nothing" in _text(d, "log"))
+
+
+def test_touching_a_row_of_the_screen_sends_its_arguments(page, console, monkeypatch):
+    touched = []
+
+    def touch(arguments):   # the simulator's touch, recorded (it sends the APL UserEvent)
+        touched.append(arguments)
+        return console.simulator.say("can coffee cause twitching")
+
+    monkeypatch.setattr(console.simulator, "touch", touch, raising=False)
+    say(page, "open muscle twitch guide")
+    say(page, "what causes twitching")
+    page.switch_to.frame(page.find_element("id", "screen"))
+    row = _wait(page, lambda d: d.find_element("css selector",
+                                                '[aria-label="Caffeine and Stimulants"]'))
+    # A click event on the row itself: WebDriver aims its pointer as if the scaled-down
+    # preview were full size, so a pointer click would land on another row.
+    page.execute_script("arguments[0].click()", row)
+    page.switch_to.default_content()
+    _wait(page, lambda d: d.find_element("tag name", "body").get_attribute("data-turns") == "3")
+    assert touched == [["topic", "caffeine"]]
+    assert _text(page, "card-title") == "Caffeine and Stimulants"

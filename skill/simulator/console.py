@@ -172,6 +172,7 @@ class Console:
             "audio": shutil.which("espeak-ng") is not None,
             "turns": len(self.results),
             "pending": None if self.pending is None else {"question": self.pending.question},
+            "touch": callable(getattr(simulator, "touch", None)),
         }
 
     def permission(self, name: str, granted: bool) -> dict[str, Any]:
@@ -221,6 +222,20 @@ class Console:
             if turn is None:
                 return {"notice": "no session is open", "state": self.state()}
             return self._record(turn)
+
+    def touch(self, arguments: Any) -> dict[str, Any]:
+        """A touch on the screen preview: the UserEvent its SendEvent names, sent through the
+        simulator's own `touch` (a simulator without one says so)."""
+        if not isinstance(arguments, list) or not all(isinstance(a, str | int | float | bool)
+                                                      for a in arguments):
+            raise ConsoleError("a touch carries a list of plain arguments")
+        touch = getattr(self.simulator, "touch", None)
+        if not callable(touch):
+            raise ConsoleError("this simulator does not send screen touches yet",
+                               HTTPStatus.NOT_IMPLEMENTED)
+        with self.lock:
+            self._idle()
+            return self._record(touch([str(a) for a in arguments]))
 
     def answer(self, status: Any) -> dict[str, Any]:
         """The person's answer to Alexa's permission question; the turn goes on."""
@@ -470,6 +485,8 @@ class _Handler(BaseHTTPRequestHandler):
                 result = console.say(body.get("utterance"), str(body.get("consent") or "ask"))
             elif path == "/api/consent":
                 result = console.answer(body.get("status"))
+            elif path == "/api/touch":
+                result = console.touch(body.get("arguments"))
             elif path == "/api/end":
                 result = console.end()
             elif path == "/api/reset":

@@ -257,6 +257,23 @@ function setUp() {
   });
   $("exchange").addEventListener("change", showExchange);
   $("screen-size").addEventListener("change", showScreen);
+  // The preview runs no script (sandboxed); a touch on it is caught here, as a device's
+  // TouchWrapper would send its SendEvent.
+  $("screen").addEventListener("load", () => {
+    const frame = $("screen").contentDocument;
+    if (!frame) return;
+    frame.addEventListener("click", async (event) => {
+      const target = event.target.closest && event.target.closest("[data-arguments]");
+      if (!target) return;
+      if (!state.touch) {
+        setStatus("This simulator does not send screen touches yet.");
+        return;
+      }
+      const args = JSON.parse(target.dataset.arguments);
+      say("you", "(touches " + (target.getAttribute("aria-label") || args.join(" ")) + ")");
+      showResult(await api("/api/touch", {arguments: args}));
+    });
+  });
   window.addEventListener("resize", showScreen);
   const Recognition = window.SpeechRecognition || window.webkitSpeechRecognition;
   if (Recognition) {
