@@ -7,7 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 
 .PHONY: run test lint model serve package skill-package lock-lambda build-SkillFunction bench \
-	local-debug node
+	local-debug node system-packages listen console
 
 $(VENV)/.installed: pyproject.toml tools/apl/package-lock.json
 	@echo "==> Setting up $(VENV) (the first time takes a few minutes; later runs skip this)"
@@ -20,6 +20,8 @@ $(VENV)/.installed: pyproject.toml tools/apl/package-lock.json
 	@echo "==> [3/3] Amazon's APL checker (apl-suggester) into tools/apl"
 	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || $(MAKE) --no-print-directory node
 	cd tools/apl && npm ci --loglevel=error
+	@echo "==> System packages: espeak-ng (answers as audio), chromium and its driver (console test)"
+	@$(MAKE) --no-print-directory system-packages
 	@echo "==> Set up. Commands: $(VENV)/bin/twitch-sim, twitch-model, twitch-package, twitch-serve"
 	touch $@
 
@@ -28,6 +30,19 @@ node:
 	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nodejs npm; \
 	elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq nodejs npm; \
 	else echo "the APL checker needs node and npm: install them (apt-get install nodejs npm)" >&2; exit 1; fi
+
+## system-packages: Debian's espeak-ng (offline speech), chromium and chromium-driver (the
+##   console's browser test), each installed only when missing; needs root (CI runs as root)
+SYSTEM_PACKAGES := espeak-ng:espeak-ng chromium:chromium chromedriver:chromium-driver
+system-packages:
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
+	  command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	if [ -z "$$missing" ]; then echo "    espeak-ng, chromium, chromedriver: present"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "    apt-get install$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing; \
+	else echo "    NOT INSTALLED:$$missing (not root): run 'sudo make system-packages' or" \
+	  "'sudo apt-get install$$missing'; until then audio and the browser test are skipped" >&2; fi
 
 ## run: set up, then start the local skill simulator
 run: $(VENV)/.installed
@@ -75,6 +90,14 @@ build-SkillFunction:
 ##   make local-debug ASK_SKILL_ID=amzn1.ask.skill... ASK_ACCESS_TOKEN=... (README, "Live testing")
 local-debug: $(VENV)/.installed
 	$(VENV)/bin/twitch-local-debug
+
+## console: the test console in a browser, http://127.0.0.1:8042/ (CONSOLE_ARGS="--port 0 ...")
+console: $(VENV)/.installed
+	$(VENV)/bin/twitch-sim web $(CONSOLE_ARGS)
+
+## listen: render every answer with espeak-ng and report the longest and median listening time
+listen: $(VENV)/.installed
+	$(PY) benchmarks/listening.py
 
 ## bench: cold start, warm latency, memory, package size and web service, against a hello-world skill
 bench: $(VENV)/.installed

@@ -258,14 +258,15 @@ class Speaker:
         tests = [self.content.get(test).name for test in _interleave(flagged)]
         signs = [step.sign or step.id for step in flagged]
         advice = [step.advice for step in flagged if step.advice]
+        sure = [step for step in flagged if step.id in yes]
+        reason = ("check_reason_yes" if len(sure) == len(flagged) else
+                  "check_reason_unsure" if not sure else "check_reason_mixed")
         speech = _join(
             outcome.speech,
-            self._check_reason("check_reason_yes", [s for s in flagged if s.id in yes]),
-            self._check_reason("check_reason_unsure",
-                               [s for s in flagged if s.id in unsure and s.id not in yes]),
+            self._check_reason(reason, flagged),
             *advice,
-            self.say("check_exam"),
-            self.say("check_tests", tests=spoken_list(tests[:LIST_PAGE])) if tests else None,
+            self.say("check_exam_tests", tests=spoken_list(tests[:LIST_PAGE])) if tests
+            else self.say("check_exam"),
             disclaimer)
         card = _join(outcome.card, self.say("check_card_signs", signs=spoken_list(signs)),
                      *advice,

@@ -5,6 +5,7 @@
                               --can-fulfill sends Alexa's name-free check, --touch an APL touch
     replay FILE|DIR [...]     run dialog scripts, each on a fresh user store, a PASS/FAIL line per
                               turn (exit 1 on a failure)
+    web                       the test console in a browser, on 127.0.0.1 (see console.py)
     record DIR [utterance...] save each turn's request and response as fixtures
     resolve "utterance" [...] only what Alexa would understand: intent and slots
     accuracy                  score the model on tests/understanding/<locale>*.yaml, three ways
@@ -17,6 +18,8 @@ extra's scikit-learn; the first run trains for about half a minute, then it is c
 The Alexa APIs the skill calls (Settings: time zone; Reminders) are served by a stand-in on
 127.0.0.1 for the run: --time-zone sets the device's zone, --grant reminders says yes when
 Alexa asks for the reminders permission (chat asks you; otherwise the answer is no).
+--audio DIR (chat, ask, replay) writes each turn's speech as DIR/NN-<intent>.wav, rendered
+offline by espeak-ng; chat also plays it where the machine has a player (paplay, aplay).
 """
 
 from __future__ import annotations
@@ -126,7 +129,26 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("directory", type=Path, metavar="DIR")
     export.add_argument("--locale", default=None,
                         help="one locale's sets (default: every locale that has sets)")
+    for speaking in (chat, ask, replay):
+        speaking.add_argument("--audio", type=Path, metavar="DIR",
+                              help="write each turn's speech to DIR/NN-<intent>.wav (espeak-ng)")
+    from skill.simulator.console import add_web_command
+
+    add_web_command(commands)
     return parser
+
+
+def _audio(args: argparse.Namespace, play_it: bool = False, directory: Path | None = None
+           ) -> object | None:
+    """The WAV writer for --audio, or None; a missing speech engine is a clear error."""
+    if getattr(args, "audio", None) is None:
+        return None
+    from skill.simulator.audio import AudioUnavailable, TurnAudio
+
+    try:
+        return TurnAudio(directory or args.audio, getattr(args, "locale", "en-US"), play_it)
+    except AudioUnavailable as error:
+        raise ValueError(str(error)) from error
 
 
 def run() -> int:
@@ -203,6 +225,7 @@ def chat(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: Te
             else NOT_ANSWERED
 
     simulator = _simulator(args, handler, getattr(args, "moment", None), ask_person)
+    audio = _audio(args, play_it=True)
     if interactive:
         _line_editing()
     print(f"Muscle Twitch Guide simulator: {args.locale}, {args.device}, time zone "
@@ -262,6 +285,8 @@ def chat(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: Te
             failed |= turn.errored
             print(_render(turn, args, shown[0]), file=out, flush=True)
             _save(recorder, turn, out)
+            if audio is not None:
+                audio.write_and_tell(turn, out)  # type: ignore[attr-defined]
     finally:
         simulator.end()
         simulator.close()
@@ -321,6 +346,7 @@ def ask(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: Tex
     if not lines:
         raise ValueError("ask needs at least one utterance (or --touch)")
     simulator = _simulator(args, handler, getattr(args, "moment", None))
+    audio = _audio(args)
     permissions = getattr(args, "permissions", None) or [None] * len(lines)
     failed = False
     try:
@@ -330,6 +356,8 @@ def ask(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: Tex
             failed |= turn.errored
             _show(turn, args, out)
             _save(recorder, turn, out)
+            if audio is not None:
+                audio.write_and_tell(turn, out)  # type: ignore[attr-defined]
     finally:
         simulator.end()
         simulator.close()
@@ -358,8 +386,16 @@ def replay(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: 
     for script in scripts:
         if not args.quiet:
             print(f"# {script.path}: {script.name}", file=out)
+        audio = _audio(args, directory=args.audio / script.path.stem if args.audio else None)
+        if audio is not None:
+            audio.locale = script.locale  # type: ignore[attr-defined]
         with _fresh_store(handler) as script_handler:
             results = run_script(script, script_handler)
+        for result in results if audio is not None else ():
+            audio.write(result.outcome)  # type: ignore[attr-defined]
+        if audio is not None:
+            print(f"  (audio: {audio.count} WAV files in "  # type: ignore[attr-defined]
+                  f"{args.audio / script.path.stem})", file=out)
         for result in results:
             if result.passed:
                 passed += 1
@@ -383,18 +419,12 @@ def _fresh_store(handler: Handler | None) -> Iterator[Handler | None]:
     if handler is not None:
         yield handler
         return
-    import dataclasses
     import tempfile
 
-    from skill.app import build_skill, handle_event
-    from skill.config import Settings
+    from skill.simulator.dialogs import fresh_store_handler
 
     with tempfile.TemporaryDirectory(prefix="replay-") as directory:
-        settings = dataclasses.replace(Settings.from_env(), state_table=None,
-                                       state_path=str(Path(directory) / "users.sqlite3"),
-                                       alexa_api_loopback=True)
-        skill = build_skill(settings)
-        yield lambda event, context: handle_event(skill, event, context)
+        yield fresh_store_handler(directory)
 
 
 def record(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: TextIO) -> int:
@@ -526,4 +556,11 @@ def _save_history() -> None:
 COMMANDS: dict[str, Callable[..., int]] = {
     "chat": chat, "ask": ask, "replay": replay, "record": record, "resolve": resolve,
     "accuracy": accuracy, "export-annotations": export_annotations,
+    "web": lambda args, handler, out, err: _web(args, handler, out, err),
 }
+
+
+def _web(args: argparse.Namespace, handler: Handler | None, out: TextIO, err: TextIO) -> int:
+    from skill.simulator.console import serve
+
+    return serve(args, handler, out, err)

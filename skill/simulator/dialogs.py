@@ -273,6 +273,24 @@ def check(turn: ScriptTurn, outcome: Turn) -> list[str]:
     return failures
 
 
+def fresh_store_handler(directory: str) -> Handler:
+    """A handler whose skill keeps its user records in a new SQLite file under `directory`.
+
+    Each script is a new person on a new device: a script about remembering someone must
+    remember only what it said itself, never what the script before it left in a shared store.
+    The requests still go through `handle_event`, the function `lambda_handler` calls.
+    """
+    from dataclasses import replace
+
+    from skill.app import build_skill, handle_event
+    from skill.config import Settings
+
+    settings = replace(Settings.from_env(), state_table=None, alexa_api_loopback=True,
+                       state_path=str(Path(directory) / "users.sqlite3"))
+    skill = build_skill(settings)
+    return lambda event, context: handle_event(skill, event, context)
+
+
 def run_script(script: Script, handler: Handler | None = None,
                moment: datetime | None = None,
                on_turn: Callable[[TurnResult], None] | None = None) -> list[TurnResult]:

@@ -45,6 +45,23 @@ DEVICES: dict[str, dict[str, Any]] = {
 }
 
 
+def _hub(width: int, height: int, shape: str = "RECTANGLE") -> dict[str, Any]:
+    """A screen device of another size: Echo Show's envelope with that viewport."""
+    viewport = {**ECHO_SHOW_VIEWPORT, "shape": shape, "pixelWidth": width, "pixelHeight": height,
+                "currentPixelWidth": width, "currentPixelHeight": height}
+    return {**DEVICES["echo-show"], "viewport": viewport}
+
+
+# The screen sizes Amazon's viewport profiles name for the Echo devices (all at 160 dpi).
+DEVICES.update({
+    "echo-show-5": _hub(960, 480),
+    "echo-show-8": _hub(1280, 800),
+    "echo-show-10": _hub(1280, 800),
+    "echo-show-15": _hub(1920, 1080),
+    "echo-spot": _hub(480, 480, "ROUND"),
+})
+
+
 def _id(prefix: str) -> str:
     return f"{prefix}.{uuid.uuid4()}"
 
