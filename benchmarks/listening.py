@@ -15,11 +15,11 @@ locale's voice, and its WAV's length measured:
   the outcome for every combination of yes / no / not sure to its questions.
 
 Budget: no single turn over 30 seconds, median under 15 seconds (tests/test_listening.py holds
-the skill to it for en-US). Every answer counts for the longest turn. For the median, the check's
-every combination of answers is one of two turns a person can hear (no warning signs; see a doctor, with the signs
-named), each counted once at its longest combination: counted one by one, the variants of a single
-ending would outnumber the topic answers and make the "typical turn" a check ending. The median
-over every combination is printed too.
+the skill to it for en-US). Every answer counts for the longest turn. For the median, every
+combination of answers to the check is one of two turns a person can hear (no warning signs;
+see a doctor, with the signs named), each counted once at its longest combination: counted one
+by one, the variants of a single ending would outnumber the topic answers and make the "typical
+turn" a check ending. The median over every combination is printed too.
 
 espeak-ng speaks at its default 175 words a minute; Alexa's voice is different, so the figures are
 listening time at that rate, measured, not Alexa's own timing.
