@@ -23,7 +23,8 @@ from skill.handlers import exception_handlers, request_handlers
 from skill.handlers.events import EVENT_TYPES
 from skill.handlers.memory import RememberTopic
 from skill.interceptors import LogRequest
-from skill.store.records import SaveUserRecord, persistence_adapter
+from skill.store import persistence_adapter
+from skill.store.records import SaveUserRecord
 
 log = logging.getLogger(__name__)
 

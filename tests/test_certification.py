@@ -17,7 +17,7 @@ from ask_sdk_core.exceptions import PersistenceException
 from skill.app import build_skill, handle_event
 from skill.config import Settings
 from skill.simulator.envelope import Conversation, slot
-from skill.store.records import SQLitePersistenceAdapter
+from skill.store.sqlite import SQLitePersistenceAdapter
 from tests.alexa_api import REMINDER_PATH, REMINDERS_PATH, TIME_ZONE_PATH, TIMEOUT, FakeAlexaApi
 from tests.certification import EVENT_TYPES, ends_on_prompt, problems
 from tests.conftest import FIXTURES, spoken

@@ -63,7 +63,7 @@ if extra:   # with the runtime's AWS SDK: the store the Lambda builds from its e
     from ask_sdk_core.serialize import DefaultSerializer
     from ask_sdk_model import RequestEnvelope
     from skill.config import Settings
-    from skill.store.records import persistence_adapter
+    from skill.store import persistence_adapter
     adapter = persistence_adapter(Settings.from_env())
     envelope = DefaultSerializer().deserialize(json.dumps(events[0]), RequestEnvelope)
     adapter.save_attributes(envelope, {"visits": 1, "score": 0.5})

@@ -8,10 +8,11 @@ import sqlite3
 import pytest
 
 import skill.store.records
+import skill.store.sqlite
 from skill.app import build_skill
 from skill.config import Settings
 from skill.content import get_content
-from skill.store.records import SQLitePersistenceAdapter
+from skill.store.sqlite import SQLitePersistenceAdapter
 from tests.alexa_api import FakeAlexaApi
 from tests.conftest import edit, replayer
 
@@ -146,7 +147,7 @@ class DownStore(SQLitePersistenceAdapter):
 def test_forget_me_when_the_store_is_down_deletes_nothing_and_says_so(remembering, store_path,
                                                                      monkeypatch):
     remembering("cause_coffee")
-    monkeypatch.setattr(skill.store.records, "SQLitePersistenceAdapter", DownStore)
+    monkeypatch.setattr(skill.store.sqlite, "SQLitePersistenceAdapter", DownStore)
     down = replayer(build_skill(Settings(state_path=str(store_path)), api_client=FakeAlexaApi()))
     reply = down("memory_forget_me")
     assert reply.speech.startswith("Sorry, I can't reach my memory right now")

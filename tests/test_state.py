@@ -8,15 +8,15 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
 from skill.config import Settings
+from skill.store import persistence_adapter
 from skill.store.records import (
     SaveUserRecord,
-    SQLitePersistenceAdapter,
     count,
     forget,
-    persistence_adapter,
     remember,
     user_record,
 )
+from skill.store.sqlite import SQLitePersistenceAdapter
 from tests.conftest import load_fixture
 
 

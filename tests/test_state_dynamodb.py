@@ -22,10 +22,10 @@ from samtranslator.yaml_helper import yaml_parse
 
 from skill.app import build_skill, handle_event
 from skill.config import Settings
+from skill.store import persistence_adapter
 from skill.store.records import (
     SaveUserRecord,
     forget,
-    persistence_adapter,
     remember,
     user_record,
 )

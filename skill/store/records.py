@@ -2,7 +2,8 @@
 
 Locally (the simulator, the web service on one machine) the store is an embedded SQLite file; in
 Lambda it is the DynamoDB table the SAM template creates (skill/store/dynamodb.py, imported only
-there, because boto3 is heavy). Handlers never touch a store: they call `user_record()` to read
+there, because boto3 is heavy; skill/store/sqlite.py locally; skill.store.persistence_adapter
+picks one). Handlers never touch a store: they call `user_record()` to read
 and `remember()` / `count()` / `forget()` to change, and the `SaveUserRecord` response interceptor
 writes once per request.
 
@@ -29,16 +30,9 @@ content), read as empty, replaced by the next save and deleted by "forget me" li
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
 import logging
-import os
-import random
-import sqlite3
-import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
@@ -46,8 +40,6 @@ from ask_sdk_core.dispatch_components import AbstractResponseInterceptor
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import RequestEnvelope, Response
-
-from skill.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +61,8 @@ MARKER_SECONDS = 3600
 def marker_key(user_id: str) -> str:
     """Where a user's deletion marker is kept: a hash, so the store keeps no id of a forgotten
     user (it links back to a user only for someone who already holds the id)."""
+    import hashlib  # only deletions and first writes need it: not on every cold start
+
     return "forgotten#" + hashlib.sha256(user_id.encode("utf-8")).hexdigest()
 
 
@@ -142,167 +136,6 @@ class VersionedAdapter(AbstractPersistenceAdapter):
         self.delete(user_key(request_envelope))
 
 
-class SQLitePersistenceAdapter(VersionedAdapter):
-    """One row per user in a local SQLite file; safe across threads and processes (WAL).
-
-    Nothing is opened when the adapter is made: a file that cannot be opened at start-up (a
-    directory that cannot be created, a database another process holds locked) must not stop the
-    skill from booting. The file is opened and set up on first use, and again on every request
-    until that works; meanwhile each request fails with PersistenceException, which costs the
-    turn its memory and nothing else.
-
-    What it leaves on disk: the file (and SQLite's -wal and -shm beside it, which take its mode)
-    is readable by its owner only (0600), in a directory created 0700; deleted rows are
-    overwritten with zeros (secure_delete), and after a deletion the write-ahead log is
-    checkpointed and truncated, so a forgotten user's id and record stay in no file.
-    """
-
-    # Seconds a statement waits for another process's lock. Alexa waits 8 s for a whole turn,
-    # which may read and then write: a lock held longer than this is an outage, not a queue.
-    BUSY_TIMEOUT = 2.0
-
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self._local = threading.local()
-        self._ready = False
-        self._setup_lock = threading.Lock()
-
-    def _connect(self) -> sqlite3.Connection:
-        connection = getattr(self._local, "connection", None)
-        if connection is None:
-            if not self._ready:
-                self._create_private_files()
-            connection = sqlite3.connect(self.path, timeout=self.BUSY_TIMEOUT,
-                                         isolation_level=None)
-            connection.execute(f"PRAGMA busy_timeout={int(self.BUSY_TIMEOUT * 1000)}")
-            connection.execute("PRAGMA secure_delete=ON")
-            # With WAL, NORMAL never corrupts the file and loses nothing when a process dies;
-            # only a power cut can drop the last commits. It spares an fsync on every write.
-            connection.execute("PRAGMA synchronous=NORMAL")
-            self._local.connection = connection
-        if not self._ready:
-            with self._setup_lock:
-                if not self._ready:
-                    self._set_up(connection)
-                    self._ready = True
-        return connection
-
-    def _create_private_files(self) -> None:
-        """The directory (0700 when created here) and the file, 0600 before SQLite opens it."""
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
-        for name in (self.path.name, f"{self.path.name}-wal", f"{self.path.name}-shm"):
-            path = self.path.with_name(name)
-            try:
-                if path.exists() and path.stat().st_mode & 0o077:
-                    os.chmod(path, 0o600)   # a file from before: made private
-            except OSError as error:   # not ours to change: say so, and go on
-                log.warning("the store's file %s stays readable by others: %s", name, error)
-
-    @staticmethod
-    def _set_up(db: sqlite3.Connection) -> None:
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, "
-                   "attributes TEXT NOT NULL, version INTEGER, born INTEGER)")
-        db.execute("CREATE TABLE IF NOT EXISTS forgotten "
-                   "(key TEXT PRIMARY KEY, version INTEGER NOT NULL, at REAL NOT NULL)")
-        # A marker older than MARKER_SECONDS has outlived any save: such markers go at start-up
-        # and with every deletion, so even a quiet store does not keep them for long.
-        db.execute("DELETE FROM forgotten WHERE at < ?", (time.time() - MARKER_SECONDS,))
-        columns = {row[1] for row in db.execute("PRAGMA table_info(users)")}
-        for column in ("version", "born"):   # a file from before versions: rows load as 0
-            if column not in columns:
-                try:
-                    db.execute(f"ALTER TABLE users ADD COLUMN {column} INTEGER")
-                except sqlite3.OperationalError as error:   # another process was first
-                    if "duplicate column" not in str(error):
-                        raise
-
-    @staticmethod
-    def _marker(db: sqlite3.Connection, user_id: str) -> int:
-        row = db.execute("SELECT version FROM forgotten WHERE key = ?",
-                         (marker_key(user_id),)).fetchone()
-        return row[0] if row and isinstance(row[0], int) else 0
-
-    def read(self, user_id: str) -> Stored:
-        try:
-            db = self._connect()
-            db.execute("BEGIN")   # the record and the marker from one snapshot
-            try:
-                row = db.execute("SELECT attributes, version, born FROM users WHERE id = ?",
-                                 (user_id,)).fetchone()
-                forgotten = self._marker(db, user_id) if row is None else 0
-            finally:
-                db.execute("COMMIT")
-        except (sqlite3.Error, OSError) as error:
-            raise PersistenceException(f"cannot read the user record: {error}") from error
-        if row is None:
-            return Stored(forgotten=forgotten)
-        try:
-            record = json.loads(row[0])
-        except (TypeError, ValueError, RecursionError):
-            record = None
-        return unreadable_or(record, Stored(exists=True, version=row[1], born=row[2]),
-                             len(row[0]) if isinstance(row[0], str | bytes) else 0)
-
-    def write(self, user_id: str, record: dict[str, Any], base: Stored) -> bool:
-        try:
-            text = json.dumps(record, sort_keys=True, allow_nan=False)
-            db = self._connect()
-            if base.exists:   # one statement: the check and the write are one atomic step
-                cursor = db.execute("UPDATE users SET attributes = ?, version = ? "
-                                    "WHERE id = ? AND version IS ? AND born IS ?",
-                                    (text, base.next_version(), user_id, base.version,
-                                     base.born))
-                return cursor.rowcount == 1
-            db.execute("BEGIN IMMEDIATE")   # a first record: only if no deletion came between
-            try:
-                created = self._marker(db, user_id) == base.forgotten and db.execute(
-                    "INSERT INTO users (id, attributes, version, born) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT(id) DO NOTHING",
-                    (user_id, text, base.next_version(), base.forgotten)).rowcount == 1
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            return created
-        except (sqlite3.Error, OSError, TypeError, ValueError) as error:
-            raise PersistenceException(f"cannot save the user record: {error}") from error
-
-    def delete(self, user_id: str) -> None:
-        now = time.time()
-        try:
-            db = self._connect()
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                db.execute("DELETE FROM users WHERE id = ?", (user_id,))
-                db.execute("INSERT INTO forgotten (key, version, at) VALUES (?, 1, ?) "
-                           "ON CONFLICT(key) DO UPDATE SET version = version + 1, at = ?",
-                           (marker_key(user_id), now, now))
-                db.execute("DELETE FROM forgotten WHERE at < ?", (now - MARKER_SECONDS,))
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-        except (sqlite3.Error, OSError) as error:
-            raise PersistenceException(f"cannot delete the user record: {error}") from error
-        self._checkpoint(db)
-
-    @staticmethod
-    def _checkpoint(db: sqlite3.Connection) -> None:
-        """Move the log into the database file and empty it: the deleted row's old pages must
-        not linger in the -wal file (the deletion is done either way; this only tidies)."""
-        try:
-            busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-        except sqlite3.Error as error:
-            busy, reason = 1, str(error)
-        else:
-            reason = "a reader was still on it"
-        if busy:
-            log.warning("the store's write-ahead log was not emptied after a deletion (%s); "
-                        "the next checkpoint will", reason)
-
-
 def unreadable_or(record: Any, stored: Stored, size: int) -> Stored:
     """`stored` holding `record`, or marked unreadable (and logged) when it is not an object."""
     if isinstance(record, dict):
@@ -324,25 +157,6 @@ class UnavailableStore(VersionedAdapter):
         raise PersistenceException(f"the store could not be set up: {self.reason}")
 
     read = write = delete = _fail
-
-
-def persistence_adapter(settings: Settings) -> VersionedAdapter | None:
-    """The store the settings name: DynamoDB when a table is configured, else SQLite, or none.
-
-    Never raises: a store that cannot be set up answers every request as a store that is down.
-    """
-    try:
-        if settings.state_table:
-            # deferred: only the Lambda path pays for boto3
-            from skill.store.dynamodb import dynamodb_adapter
-
-            return dynamodb_adapter(settings.state_table, settings.dynamodb_endpoint)
-        if settings.state_path:
-            return SQLitePersistenceAdapter(settings.state_path)
-    except Exception as error:
-        log.error("the user store could not be set up; answering without memory: %s", error)
-        return UnavailableStore(f"{type(error).__name__}: {error}")
-    return None
 
 
 # --- merging a turn's changes into a record another request changed meanwhile ---------------
@@ -486,6 +300,8 @@ def save(handler_input: HandlerInput) -> bool:
         if attempt == SAVE_ATTEMPTS or time.monotonic() > give_up:
             break
         # Full jitter, doubling: a crowd of retries spreads out instead of colliding again.
+        import random
+
         time.sleep(random.uniform(0, min(0.25, 0.01 * 2 ** attempt)))
         target = store.read(user_id)
         if base.deleted_before(target):
