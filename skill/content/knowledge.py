@@ -1,0 +1,170 @@
+"""The loaded knowledge base: look-ups by id and by what people say, and each locale's words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from skill.content.records import (
+    ContentError,
+    Entry,
+    Kind,
+    Local,
+    Messages,
+    Overview,
+    SymptomCheck,
+    Word,
+    normalise,
+)
+
+
+@dataclass(frozen=True)
+class Content:
+    """The loaded knowledge base, indexed for the handlers."""
+
+    kinds: Mapping[str, Kind]
+    messages: Messages
+    _by_id: Mapping[str, Entry | Overview] = field(repr=False)
+    _by_phrase: Mapping[tuple[str, str], Entry] = field(repr=False)
+    check: SymptomCheck | None = None
+    locale: str | None = None  # the locale for_locale() made this for; None: as written
+    _base: Content | None = field(default=None, repr=False, compare=False)
+    _localised: dict[str, Content] = field(default_factory=dict, repr=False, compare=False)
+
+    def for_locale(self, locale: str | None) -> Content:
+        """The content as `locale`'s people say it and hear it: each entry with that locale's
+        extra synonyms (its slot values, and `find`), and every text with its spoken words
+        swapped in. Made once per locale; a locale with no words of its own gets the same texts.
+        """
+        base = self._base or self
+        if not locale:
+            return base
+        localised = base._localised.get(locale)
+        if localised is None:
+            localised = base._localised[locale] = _localise(base, locale)
+        return localised
+
+    def get(self, item_id: str) -> Entry | Overview:
+        """Look an entry or overview up by id; KeyError for an id no file defines."""
+        return self._by_id[item_id]
+
+    def find(self, kind: str, phrase: str) -> Entry | None:
+        """The entry of `kind` whose name or synonym is `phrase` (case and spacing ignored)."""
+        return self._by_phrase.get((kind, normalise(phrase)))
+
+    def entries(self, kind: str) -> tuple[Entry, ...]:
+        return self.kinds[kind].entries
+
+    def kind_of(self, item_id: str) -> Kind:
+        return self.kinds[self.get(item_id).kind]
+
+    @property
+    def emergency(self) -> Entry | None:
+        """The entry answered with the call instruction (the loader allows at most one)."""
+        return next((entry for entry in self if entry.emergency), None)
+
+    def is_emergency(self, item_id: str) -> bool:
+        """Whether `item_id` is the emergency answer: never stored, never resumed."""
+        item = self._by_id.get(item_id)
+        return isinstance(item, Entry) and item.emergency
+
+    def names_emergency(self, phrase: str) -> bool:
+        """Whether words heard in any slot name an emergency sign among others ("weakness and
+        slurred speech", "twitching and i can't breathe"): then the emergency answer wins.
+
+        Read from the emergency entry's name, synonyms and `signs` of two words or more, found
+        whole words: a lone word ("emergency") is too often part of a question about twitching.
+        The signs are not slot values: a statement of a sign belongs to EmergencyIntent alone.
+        """
+        entry = self.emergency
+        if entry is None or not phrase:
+            return False
+        said = f" {normalise(phrase)} "
+        signs = (entry.name, *entry.synonyms, *entry.signs)
+        return any(f" {normalise(sign)} " in said for sign in signs if len(sign.split()) > 1)
+
+    def is_sensitive(self, item_id: str) -> bool:
+        """Whether naming `item_id` aloud unasked could tell a household about someone's health.
+
+        From the data: the kind's `sensitive` flag, the entry's own, or an emergency. An id the
+        content no longer knows counts as sensitive: what cannot be checked is not spoken.
+        """
+        item = self._by_id.get(item_id)
+        if item is None:
+            return True
+        own = isinstance(item, Entry) and (item.sensitive or item.emergency)
+        return own or self.kinds[item.kind].sensitive
+
+    def vocabulary(self, kind: str) -> tuple[Entry, ...] | tuple[Word, ...]:
+        """The slot values a kind stands for: a topic kind's entries, or the check's answers.
+
+        KeyError for a kind no file defines.
+        """
+        if kind in self.kinds:
+            return self.kinds[kind].entries
+        if self.check is not None and kind == self.check.answer_kind:
+            return self.check.answers
+        raise KeyError(kind)
+
+    def __iter__(self) -> Iterator[Entry]:
+        for kind in self.kinds.values():
+            yield from kind.entries
+
+def _swap(text: str, say: tuple[tuple[str, str], ...]) -> str:
+    """`text` with each whole phrase of `say` replaced by what the locale says instead."""
+    for phrase, instead in say:
+        text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", lambda _, word=instead: word, text)
+    return text
+
+def _local(locales: tuple[tuple[str, Local], ...], locale: str) -> Local:
+    return next((words for name, words in locales if name == locale), Local())
+
+def _localise(content: Content, locale: str) -> Content:
+    """Content.for_locale: file-wide words apply after an entry's own (the more specific first)."""
+    kinds: dict[str, Kind] = {}
+    for name, kind in content.kinds.items():
+        file_say = _local(kind.locales, locale).say
+        entries = []
+        for entry in kind.entries:
+            local = _local(entry.locales, locale)
+            say = (*local.say, *file_say)
+            entries.append(entry._replace(
+                synonyms=(*entry.synonyms, *local.synonyms), title=_swap(entry.title, say),
+                speech=_swap(entry.speech, say), card=_swap(entry.card, say),
+                more=_swap(entry.more, say) if entry.more else None))
+        overview = kind.overview
+        if overview and file_say:
+            overview = overview._replace(
+                title=_swap(overview.title, file_say), speech=_swap(overview.speech, file_say),
+                list_intro=_swap(overview.list_intro, file_say),
+                card=_swap(overview.card, file_say),
+                more=_swap(overview.more, file_say) if overview.more else None,
+                groups=tuple(g._replace(name=_swap(g.name, file_say)) for g in overview.groups))
+        kinds[name] = kind._replace(entries=tuple(entries), overview=overview)
+    by_id, by_phrase = _index(kinds, locale)
+    return Content(kinds=kinds, messages=content.messages, _by_id=by_id, _by_phrase=by_phrase,
+                   check=content.check, locale=locale, _base=content)
+
+def _index(kinds: Mapping[str, Kind], locale: str | None = None
+           ) -> tuple[dict[str, Entry | Overview], dict[tuple[str, str], Entry]]:
+    """Entries by id (unique across files) and by what people say (unique within a kind)."""
+    by_id: dict[str, Entry | Overview] = {}
+    by_phrase: dict[tuple[str, str], Entry] = {}
+    where = f" in {locale}" if locale else ""
+    for kind in kinds.values():
+        items: list[Entry | Overview] = [*kind.entries, *([kind.overview] if kind.overview else [])]
+        for item in items:
+            if item.id in by_id:
+                raise ContentError(f"{kind.source}: entry '{item.id}': id already used in "
+                                   f"{kinds[by_id[item.id].kind].source}")
+            by_id[item.id] = item
+        for entry in kind.entries:
+            for phrase in (entry.name, *entry.synonyms):
+                key = (kind.name, normalise(phrase))
+                if key in by_phrase:
+                    raise ContentError(
+                        f"{kind.source}: entry '{entry.id}': '{phrase}' is already said for "
+                        f"'{by_phrase[key].id}'{where}")
+                by_phrase[key] = entry
+    return by_id, by_phrase
