@@ -111,14 +111,17 @@ class Content:
         for kind in self.kinds.values():
             yield from kind.entries
 
+
 def _swap(text: str, say: tuple[tuple[str, str], ...]) -> str:
     """`text` with each whole phrase of `say` replaced by what the locale says instead."""
     for phrase, instead in say:
         text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", lambda _, word=instead: word, text)
     return text
 
+
 def _local(locales: tuple[tuple[str, Local], ...], locale: str) -> Local:
     return next((words for name, words in locales if name == locale), Local())
+
 
 def _localise(content: Content, locale: str) -> Content:
     """Content.for_locale: file-wide words apply after an entry's own (the more specific first)."""
@@ -129,6 +132,9 @@ def _localise(content: Content, locale: str) -> Content:
         for entry in kind.entries:
             local = _local(entry.locales, locale)
             say = (*local.say, *file_say)
+            if not say and not local.synonyms:   # most entries: the same words everywhere
+                entries.append(entry)
+                continue
             entries.append(entry._replace(
                 synonyms=(*entry.synonyms, *local.synonyms), title=_swap(entry.title, say),
                 speech=_swap(entry.speech, say), card=_swap(entry.card, say),
@@ -142,9 +148,31 @@ def _localise(content: Content, locale: str) -> Content:
                 more=_swap(overview.more, file_say) if overview.more else None,
                 groups=tuple(g._replace(name=_swap(g.name, file_say)) for g in overview.groups))
         kinds[name] = kind._replace(entries=tuple(entries), overview=overview)
-    by_id, by_phrase = _index(kinds, locale)
+    by_id, by_phrase = _reindex(content, kinds, locale)
     return Content(kinds=kinds, messages=content.messages, _by_id=by_id, _by_phrase=by_phrase,
                    check=content.check, locale=locale, _base=content)
+
+
+def _reindex(content: Content, kinds: Mapping[str, Kind], locale: str
+             ) -> tuple[dict[str, Entry | Overview], dict[tuple[str, str], Entry]]:
+    """The written content's index with this locale's entries put in, and only its added
+    synonyms normalised and checked (unique within their kind, in this locale too): every
+    locale is made when the content loads, so this is cold-start time."""
+    local = {item.id: item for kind in kinds.values()
+             for item in (*kind.entries, *([kind.overview] if kind.overview else []))}
+    by_id = {item_id: local[item_id] for item_id in content._by_id}
+    by_phrase = {key: local[entry.id] for key, entry in content._by_phrase.items()}
+    for kind in kinds.values():
+        for entry in kind.entries:
+            for phrase in entry.synonyms[len(content._by_id[entry.id].synonyms):]:
+                key = (kind.name, normalise(phrase))
+                if key in by_phrase:
+                    raise ContentError(
+                        f"{kind.source}: entry '{entry.id}': '{phrase}' is already said for "
+                        f"'{by_phrase[key].id}' in {locale}")
+                by_phrase[key] = entry  # type: ignore[assignment]
+    return by_id, by_phrase
+
 
 def _index(kinds: Mapping[str, Kind], locale: str | None = None
            ) -> tuple[dict[str, Entry | Overview], dict[tuple[str, str], Entry]]:

@@ -19,6 +19,7 @@ CHECK_FILE = "symptom_check.yaml"  # the guided check: its own schema, not a top
 
 DEFAULT_PARSE_CACHE = CONTENT_DIR.parent / ".state" / "content-cache.json"
 
+
 def load_content(directory: Path = CONTENT_DIR, parse_cache: Path | None = None) -> Content:
     """Load and validate every file, or raise ContentError naming what is wrong and where.
 
@@ -58,6 +59,7 @@ def load_content(directory: Path = CONTENT_DIR, parse_cache: Path | None = None)
     for locale in messages.locales:  # each locale's synonyms must be unique in its kind, too
         content.for_locale(locale)
     return content
+
 
 @cache
 def get_content() -> Content:

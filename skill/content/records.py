@@ -11,12 +11,14 @@ from typing import Any, NamedTuple
 class ContentError(ValueError):
     """A content file is broken; the message names the file, the entry and the line."""
 
+
 class Local(NamedTuple):
     """What one locale's people say differently: more synonyms (what they call a thing, such as
     "motor neurone disease" for ALS) and spoken words swapped in every text ("GP" for "doctor")."""
 
     synonyms: tuple[str, ...] = ()
     say: tuple[tuple[str, str], ...] = ()  # (phrase as written, what this locale says instead)
+
 
 class Entry(NamedTuple):
     """One thing the skill can talk about: a cause, a condition, a tip..."""
@@ -34,12 +36,14 @@ class Entry(NamedTuple):
     signs: tuple[str, ...] = ()  # emergency only: words that, heard in any slot, mean emergency
     locales: tuple[tuple[str, Local], ...] = ()  # (locale, its words): see Content.for_locale
 
+
 class Group(NamedTuple):
     """Several overview items spoken as one ("weakness or shrinking muscles"), so a list of six
     signs can be heard whole as three items instead of paged."""
 
     name: str
     items: tuple[str, ...]
+
 
 class Overview(NamedTuple):
     """The answer to the question about a whole kind ("what causes twitching")."""
@@ -54,6 +58,7 @@ class Overview(NamedTuple):
     more: str | None = None
     groups: tuple[Group, ...] = ()  # when given: what is spoken, covering every item in order
 
+
 class Kind(NamedTuple):
     """All entries of one kind, with the safety rules that apply to every one of them."""
 
@@ -65,6 +70,7 @@ class Kind(NamedTuple):
     overview: Overview | None = None
     locales: tuple[tuple[str, Local], ...] = ()  # words swapped in every text of the file
     sensitive: bool = False  # health matters a household should not overhear unasked
+
 
 class Messages(NamedTuple):
     """The skill's own lines, with per-locale values and the acronyms to spell out."""
@@ -79,12 +85,14 @@ class Messages(NamedTuple):
         local = self.locales.get(locale or "", self.locales[self.default_locale])
         return self.templates[key].format(**{**local, **values})
 
+
 class Word(NamedTuple):
     """A slot value that is not a topic: an id, its canonical name, what else people say."""
 
     id: str
     name: str
     synonyms: tuple[str, ...] = ()
+
 
 class CheckStep(NamedTuple):
     """One yes/no question of the symptom check; `sign`, `tests` and `advice` feed the outcome.
@@ -100,12 +108,14 @@ class CheckStep(NamedTuple):
     tests: tuple[str, ...] = ()
     advice: str | None = None
 
+
 class CheckOutcome(NamedTuple):
     """How the check ends: what is spoken first, and the card."""
 
     title: str
     speech: str
     card: str
+
 
 @dataclass(frozen=True)
 class SymptomCheck:
@@ -141,6 +151,7 @@ class SymptomCheck:
         order = [self.emergency, *self.steps]
         index = [step.id for step in order].index(step_id)
         return order[index + 1] if index + 1 < len(order) else None
+
 
 def normalise(phrase: str) -> str:
     """Lower case, single spaces, no surrounding punctuation: how Alexa's words compare."""

@@ -58,6 +58,7 @@ _CHECK_MAX_STEPS = 6
 
 _CHECK_TEST_KIND = "test"  # steps name the tests a doctor may use by their tests.yaml ids
 
+
 class _Checker:
     """Collects where we are so every error says file, entry and line."""
 
@@ -109,11 +110,13 @@ class _Checker:
             raise self.fail(raw, "'id' must be lowercase letters, digits and underscores", item)
         return value
 
+
 def _words(check: _Checker, raw: dict[str, Any], key: str, item: str | None) -> tuple[str, ...]:
     words = raw.get(key) or []
     if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
         raise check.fail(raw, f"'{key}' must be a list of words", item)
     return tuple(" ".join(w.split()) for w in words)
+
 
 def _parse_locales(check: _Checker, raw: dict[str, Any], item: str | None, allowed: set[str],
                    known: Collection[str]) -> tuple[tuple[str, Local], ...]:
@@ -146,6 +149,7 @@ def _parse_locales(check: _Checker, raw: dict[str, Any], item: str | None, allow
         locales.append((str(locale), local))
     return tuple(locales)
 
+
 def _check_said(check: _Checker, raw: dict[str, Any], item: str | None,
                 locales: tuple[tuple[str, Local], ...], texts: list[str | None]) -> None:
     """A phrase to swap must be in a text it applies to: a typo must not silently do nothing."""
@@ -155,10 +159,12 @@ def _check_said(check: _Checker, raw: dict[str, Any], item: str | None,
                 raise check.fail(raw, f"locale '{locale}' says '{phrase}' differently, but no "
                                       "text here has those words", item)
 
+
 def _texts(item: Entry | Overview) -> list[str | None]:
     groups = [group.name for group in item.groups] if isinstance(item, Overview) else []
     return [item.title, item.speech, item.card, item.more, getattr(item, "list_intro", None),
             *groups]
+
 
 def _parse_entry(check: _Checker, raw: Any, kind: str, known: Collection[str] = ()) -> Entry:
     raw = check.mapping(raw, "an entry")
@@ -181,6 +187,7 @@ def _parse_entry(check: _Checker, raw: Any, kind: str, known: Collection[str] = 
     _check_said(check, raw, item, entry.locales, _texts(entry))
     return entry
 
+
 def _parse_groups(check: _Checker, raw: dict[str, Any], item: str, items: list[str]
                   ) -> tuple[Group, ...]:
     """Spoken groups must cover the overview's items exactly, in order: every sign is heard."""
@@ -202,6 +209,7 @@ def _parse_groups(check: _Checker, raw: dict[str, Any], item: str, items: list[s
                          item)
     return tuple(groups)
 
+
 def _parse_overview(check: _Checker, raw: Any, kind: str) -> Overview:
     raw = check.mapping(raw, "'overview'")
     item = raw.get("id") if isinstance(raw.get("id"), str) else "overview"
@@ -220,6 +228,7 @@ def _parse_overview(check: _Checker, raw: Any, kind: str) -> Overview:
         more=check.text(raw, "more", item, optional=True),
         groups=_parse_groups(check, raw, item, items),
     )
+
 
 def _parse_kind(path: Path, parsed: _ParseCache | None = None, known: Collection[str] = ()
                 ) -> Kind:
@@ -260,6 +269,7 @@ def _parse_kind(path: Path, parsed: _ParseCache | None = None, known: Collection
         sensitive=raw.get("sensitive", False),
     )
 
+
 def _parse_messages(path: Path, parsed: _ParseCache | None = None) -> Messages:
     check = _Checker(path.name)
     raw = check.mapping(_read(path, parsed), "the file")
@@ -296,6 +306,7 @@ def _parse_messages(path: Path, parsed: _ParseCache | None = None) -> Messages:
         raise check.fail(raw, "'acronyms' must be a list of words")
     return Messages(clean, clean_locales, tuple(acronyms), default)
 
+
 def _parse_step(check: _Checker, raw: Any, what: str, needs_sign: bool) -> CheckStep:
     """A question. A sign's step names tests a doctor may use, or advice of its own, or both:
     an outcome that flags it must always say what comes next."""
@@ -317,6 +328,7 @@ def _parse_step(check: _Checker, raw: Any, what: str, needs_sign: bool) -> Check
         tests=tuple(tests),
         advice=advice,
     )
+
 
 def _parse_words(check: _Checker, raw: Any) -> tuple[str, tuple[Word, ...], dict[str, str]]:
     raw = check.mapping(raw, "'answers'")
@@ -350,6 +362,7 @@ def _parse_words(check: _Checker, raw: Any) -> tuple[str, tuple[Word, ...], dict
                          "answers")
     return kind, tuple(words), by_phrase
 
+
 def _parse_check(path: Path, parsed: _ParseCache | None = None) -> SymptomCheck:
     """The symptom check file: answer words, the emergency screen, the steps, the outcomes."""
     check = _Checker(path.name)
@@ -376,6 +389,7 @@ def _parse_check(path: Path, parsed: _ParseCache | None = None) -> SymptomCheck:
                                       check.text(outcome, "speech", name),
                                       check.text(outcome, "card", name))
     return SymptomCheck(path.name, answer_kind, answers, emergency, steps, outcomes, by_phrase)
+
 
 def _link_check(check: SymptomCheck, kinds: Mapping[str, Kind],
                 by_id: Mapping[str, Entry | Overview]) -> None:

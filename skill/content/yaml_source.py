@@ -13,6 +13,7 @@ from skill.content.records import ContentError
 
 _LINE = "__line__"
 
+
 @cache
 def _line_loader() -> type:
     """The safe YAML loader, remembering the line each mapping starts on, for error messages.
@@ -30,6 +31,7 @@ def _line_loader() -> type:
             return mapping
 
     return LineLoader
+
 
 class _ParseCache:
     """YAML parsed before, keyed by each file's exact text, kept in one JSON file.
@@ -82,6 +84,7 @@ class _ParseCache:
         except OSError:
             with suppress(OSError):
                 temporary.unlink(missing_ok=True)
+
 
 def _read(path: Path, parsed: _ParseCache | None = None) -> Any:
     try:
