@@ -222,3 +222,24 @@ class CertificateServer:
     def __exit__(self, *exc: object) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+
+
+# --- shared by the web service's tests: one private CA and a fetcher standing in for HTTPS -----
+
+CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem"
+
+
+class Fetcher:
+    """Stands in for the HTTPS fetch of the chain: serves `chains[url]`, counts the calls."""
+
+    def __init__(self, chains: dict[str, bytes]) -> None:
+        self.chains = chains
+        self.calls: list[str] = []
+
+    def __call__(self, url: str) -> bytes:
+        self.calls.append(url)
+        if url not in self.chains:
+            from skill.web.verify import RequestRejected
+
+            raise RequestRejected(f"test fetcher has no chain at {url}")
+        return self.chains[url]

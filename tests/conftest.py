@@ -130,3 +130,23 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text
     path.write_text(text.replace(old, new, 1))
+
+
+# --- the web service's tests: one private CA per module, and a fetcher standing in for HTTPS ---
+
+from tests.certs import CERT_URL, Fetcher, make_pki  # noqa: E402 (fixtures below only)
+
+
+@pytest.fixture(scope="module")
+def pki():
+    return make_pki()
+
+
+@pytest.fixture(scope="module")
+def signer(pki):
+    return pki.signer()
+
+
+@pytest.fixture
+def fetcher(signer):
+    return Fetcher({CERT_URL: signer.chain_pem()})

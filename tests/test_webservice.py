@@ -29,41 +29,13 @@ from skill.web.verify import (
     load_trusted_roots,
     validate_cert_url,
 )
-from tests.certs import CertificateServer, Route, make_pki
+from tests.certs import CERT_URL, CertificateServer, Route, make_pki
 from tests.conftest import Reply
 
 ROOT = Path(__file__).resolve().parent.parent
-CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem"
 SETTINGS = Settings(skill_id=DEFAULT_SKILL_ID, state_path=None)
 
 
-@pytest.fixture(scope="module")
-def pki():
-    return make_pki()
-
-
-@pytest.fixture(scope="module")
-def signer(pki):
-    return pki.signer()
-
-
-class Fetcher:
-    """Stands in for the HTTPS fetch of the chain: serves `chains[url]`, counts the calls."""
-
-    def __init__(self, chains: dict[str, bytes]) -> None:
-        self.chains = chains
-        self.calls: list[str] = []
-
-    def __call__(self, url: str) -> bytes:
-        self.calls.append(url)
-        if url not in self.chains:
-            raise RequestRejected(f"test fetcher has no chain at {url}")
-        return self.chains[url]
-
-
-@pytest.fixture
-def fetcher(signer):
-    return Fetcher({CERT_URL: signer.chain_pem()})
 
 
 @pytest.fixture

@@ -18,44 +18,14 @@ from skill.config import Settings
 from skill.simulator.envelope import DEFAULT_SKILL_ID, Conversation
 from skill.web.service import create_app
 from skill.web.verify import AlexaRequestVerifier
-from tests.certs import make_pki
+from tests.certs import CERT_URL, Fetcher
 
-CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem"
 SETTINGS = Settings(skill_id=DEFAULT_SKILL_ID, state_path=None)
 FORGED = "\n2026-12-01 00:00:00,000 1 INFO skill.web.service: FORGED LOG LINE"
 LOG_LINE_LIMIT = 500   # "a few hundred characters"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-@pytest.fixture(scope="module")
-def pki():
-    return make_pki()
-
-
-@pytest.fixture(scope="module")
-def signer(pki):
-    return pki.signer()
-
-
-class Fetcher:
-    """Stands in for the HTTPS fetch of the chain: serves `chains[url]`, counts the calls."""
-
-    def __init__(self, chains: dict[str, bytes]) -> None:
-        self.chains = chains
-        self.calls: list[str] = []
-
-    def __call__(self, url: str) -> bytes:
-        self.calls.append(url)
-        if url not in self.chains:
-            from skill.web.verify import RequestRejected
-
-            raise RequestRejected(f"test fetcher has no chain at {url}")
-        return self.chains[url]
-
-
-@pytest.fixture
-def fetcher(signer):
-    return Fetcher({CERT_URL: signer.chain_pem()})
 
 
 def launch(**changes: Any) -> dict[str, Any]:
