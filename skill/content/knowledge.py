@@ -115,7 +115,9 @@ class Content:
 def _swap(text: str, say: tuple[tuple[str, str], ...]) -> str:
     """`text` with each whole phrase of `say` replaced by what the locale says instead."""
     for phrase, instead in say:
-        text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", lambda _, word=instead: word, text)
+        if phrase in text:   # most texts hold none of a locale's phrases: no pattern to run
+            text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", lambda _, word=instead: word,
+                          text)
     return text
 
 
