@@ -9,8 +9,31 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill.reply import reply, speaker
+from skill.content import Content, Entry, Overview
+from skill.reply import last_answer, reply, speaker
 from skill.slots import intent_name, read_slot
+
+
+def said_back(handler_input: HandlerInput, content: Content, heard: str | None,
+              kind: str) -> Entry | None:
+    """The item of the list just spoken that `heard` names, when that list is of another kind.
+
+    After "The most common are stress, caffeine, and low minerals", "stress" is the cause; after
+    the ways to prevent twitching it is managing stress. One spoken name can be a value of two
+    slot types (the same subject seen from two sides), and the model can give an utterance to one
+    intent only; the list the person just heard is what says which side they mean. Only a list
+    (an overview) decides: after a single answer, a name keeps the meaning its intent gives it.
+    """
+    last = last_answer(handler_input)
+    if not heard or last is None or not last.topic:
+        return None
+    try:
+        listed = content.get(last.topic)
+    except KeyError:
+        return None
+    if not isinstance(listed, Overview) or listed.kind == kind:
+        return None
+    return content.find(listed.kind, heard)
 
 
 class TopicHandler(AbstractRequestHandler):
@@ -32,6 +55,9 @@ class TopicHandler(AbstractRequestHandler):
         value = read_slot(handler_input, self.slot, self.kind, speak.content)
         if value.heard and speak.content.names_emergency(value.heard):
             return reply(handler_input, speak.emergency())  # an emergency sign, with or without
+        listed = said_back(handler_input, speak.content, value.heard, self.kind)
+        if listed:
+            return reply(handler_input, speak.answer(listed.id))
         if value.entry:
             return reply(handler_input, speak.answer(value.entry.id))
         if value.heard:

@@ -1,0 +1,76 @@
+"""Statements about oneself and follow-ups by name: a DEVELOPMENT set, tuned on, not held out.
+
+tests/statements_dev_phrasings.yaml was written before the samples for issue 14 grew ("my calf
+twitches after I go running", "I started a new medicine and now I twitch", "tell me about
+stress", "shrinking muscles"), and the samples and synonyms were then grown while watching its
+misses. Its scores therefore say nothing about phrasings the model was never shown; the held-out
+sets in tests/understanding/ do that. What these tests hold is the level the work reached, so a
+later change to the samples that loses these phrasings is noticed.
+
+Measured when written (en-US model, `python -m skill.simulator accuracy --file
+tests/statements_dev_phrasings.yaml`), intent and slots: word for word 25.3% -> 83.7%, resolver
+33.1% -> 90.4%, statistical 63.9% -> 82.5%. Most of what is left is context: a habit's name said
+back after the ways to prevent twitching is also a cause's or a treatment's word, so no model
+can give it to PreventionIntent alone; the skill reads it against the list just spoken instead
+(tests/dialogs/prevention_list_then_shared_name.yaml).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from skill.content import load_content
+from skill.simulator.understanding import (
+    RESOLVER,
+    STATISTICAL,
+    WORD_FOR_WORD,
+    Score,
+    load_cases,
+    score,
+    set_info,
+    statistical_available,
+)
+
+DEV_SET = Path(__file__).parent / "statements_dev_phrasings.yaml"
+SLOT_KINDS = {"Cause": "cause", "BodyPart": "body_part", "WarningSign": "warning_sign",
+              "Condition": "condition", "Habit": "habit", "Treatment": "treatment",
+              "Test": "test"}
+
+
+@cache
+def scored(scorer: str) -> Score:
+    return score(set_info(DEV_SET).locale, DEV_SET, scorer=scorer)
+
+
+def test_the_development_set_has_at_least_150_phrasings_none_twice():
+    says = [case.say for case in load_cases(DEV_SET)]
+    assert len(says) >= 150
+    assert len(set(says)) == len(says)
+
+
+def test_the_development_set_is_kept_apart_from_the_held_out_sets():
+    assert DEV_SET.parent.name == "tests"
+    assert not set_info(DEV_SET).gate  # tuned on: never counted among the held-out gates
+
+
+def test_every_label_names_an_entry_the_content_has():
+    content = load_content()
+    for case in load_cases(DEV_SET):
+        for slot, entry in case.slots.items():
+            kind = SLOT_KINDS[slot]
+            assert entry in {e.id for e in content.entries(kind)}, (case.line, slot, entry)
+
+
+@pytest.mark.parametrize(("scorer", "floor"), [(WORD_FOR_WORD, 0.83), (RESOLVER, 0.90)])
+def test_statements_and_names_said_back_keep_the_level_reached(scorer, floor):
+    result = scored(scorer)
+    assert result.full_accuracy >= floor, result.report()
+
+
+@pytest.mark.skipif(not statistical_available(), reason="scikit-learn (dev extra) not installed")
+def test_the_statistical_stand_in_keeps_the_level_reached():
+    result = scored(STATISTICAL)
+    assert result.full_accuracy >= 0.80, result.report()
