@@ -318,3 +318,16 @@ def test_two_samples_one_word_apart_that_mean_two_intents_are_refused(tmp_path):
         "ConditionIntent": "name: ConditionIntent\nsamples:\n  - is my twitching serious\n"})
     assert problems == ["ConditionIntent.yaml:3: 'is my twitching serious' means ConditionIntent, "
                         "but 'is twitching serious' (CauseIntent.yaml:3) means CauseIntent"]
+
+
+def test_a_model_over_amazons_size_limit_is_refused(monkeypatch):
+    """SMAPI refuses a model definition over 1,000,000 characters; the templates multiply, so
+    the builder counts every locale's model as the skill package sends it (minified)."""
+    import skill.build.model as model
+
+    sizes = {locale: len(model.minified(m)) for locale, m in model.build_models().items()}
+    assert max(sizes.values()) <= model.MAX_MODEL_CHARACTERS
+    monkeypatch.setattr(model, "MAX_MODEL_CHARACTERS", min(sizes.values()) - 1)
+    with pytest.raises(model.ModelRefused) as refused:
+        model.build_models()
+    assert any("characters once minified" in line for line in refused.value.problems)

@@ -340,9 +340,24 @@ def build_models(content: Content | None = None, intents_dir: Path | None = None
             line = line if len(distinct) == 1 else f"[{locale}] {line}"
             if line not in problems:
                 problems.append(line)
+    for locale, model in models.items():
+        size = len(minified(model))
+        if size > MAX_MODEL_CHARACTERS:
+            problems.append(f"interaction_models/{locale}.json: {size:,} characters once minified; "
+                            f"Amazon's model API refuses more than {MAX_MODEL_CHARACTERS:,}")
     if problems:
         raise ModelRefused(problems)
     return models
+
+
+# SMAPI's limit on an interaction model's definition, as its error reads ("modelDefinition ...
+# Member must have length less than or equal to 1000000"): the templates multiply fast.
+MAX_MODEL_CHARACTERS = 1_000_000
+
+
+def minified(model: dict[str, Any]) -> str:
+    """The model as the skill package sends it: no whitespace between tokens."""
+    return json.dumps(model, separators=(",", ":"), ensure_ascii=False)
 
 
 def render(model: dict[str, Any]) -> str:

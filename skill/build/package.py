@@ -276,7 +276,7 @@ def skill_package(out: Path, endpoint: str | None = None, *,
     The models go through the model builder first, so a package is never assembled from a model
     that `make model` would refuse (skill/build/model_checks.py), nor from a stale checked-in one.
     """
-    from skill.build.model import build_models, stale_models
+    from skill.build.model import build_models, minified, stale_models
 
     stale = stale_models(build_models())   # ModelRefused (a ValueError) names every problem
     if stale:
@@ -320,7 +320,9 @@ def skill_package(out: Path, endpoint: str | None = None, *,
         if not source.is_file():
             raise FileNotFoundError(f"{source.relative_to(ROOT)}: no model for {locale}; "
                                     "add it to interaction_models/model.yaml and run `make model`")
-        shutil.copyfile(source, models / f"{locale}.json")
+        # minified, as the size limit counts it (skill.build.model.MAX_MODEL_CHARACTERS)
+        (models / f"{locale}.json").write_text(
+            minified(json.loads(source.read_text(encoding="utf-8"))), encoding="utf-8")
     return out
 
 
