@@ -66,13 +66,17 @@ def assert_log_is_safe(caplog) -> None:
 
 # --- 1. log forging -----------------------------------------------------------------------------
 
+def app_with(verification: str, pki, fetcher):
+    """The web service with signature verification on (against the test CA) or off."""
+    if verification == "on":
+        return create_app(SETTINGS, verifier=AlexaRequestVerifier([pki.root.certificate],
+                                                                  fetch=fetcher))
+    return create_app(Settings(state_path=None, verify_signatures=False))
+
+
 @pytest.mark.parametrize("verification", ["on", "off"])
 def test_a_timestamp_carrying_a_log_line_cannot_forge_one(pki, fetcher, caplog, verification):
-    if verification == "on":
-        app = create_app(SETTINGS, verifier=AlexaRequestVerifier([pki.root.certificate],
-                                                                 fetch=fetcher))
-    else:
-        app = create_app(Settings(state_path=None, verify_signatures=False))
+    app = app_with(verification, pki, fetcher)
     caplog.set_level(logging.INFO)
     response = post(app.test_client(), launch(timestamp=FORGED), signature="AAAA")
     assert response.status_code == 400
@@ -81,11 +85,7 @@ def test_a_timestamp_carrying_a_log_line_cannot_forge_one(pki, fetcher, caplog, 
 
 @pytest.mark.parametrize("verification", ["on", "off"])
 def test_a_120_kb_field_does_not_make_a_120_kb_log_line(pki, fetcher, caplog, verification):
-    if verification == "on":
-        app = create_app(SETTINGS, verifier=AlexaRequestVerifier([pki.root.certificate],
-                                                                 fetch=fetcher))
-    else:
-        app = create_app(Settings(state_path=None, verify_signatures=False))
+    app = app_with(verification, pki, fetcher)
     caplog.set_level(logging.INFO)
     response = post(app.test_client(), launch(timestamp="x" * 120_000), signature="AAAA")
     assert response.status_code == 400
