@@ -247,7 +247,33 @@ def slot_types(content: Content, mapping: dict[str, str]) -> list[dict[str, Any]
     return types
 
 
-_SOURCE_KEYS = {"invocation_name", "locales", "slot_types", "same_subject", "dialog", "prompts"}
+def word_types(raw: Any, where: str) -> list[dict[str, Any]]:
+    """Slot types of plain words no answer speaks (who a statement is about): one value per
+    word, so one sample ("{Person} can't breathe") stands for every person, the way Alexa's
+    own slot values multiply a sample, instead of a spelled-out line per person."""
+    if raw is None:
+        return []
+    if not isinstance(raw, dict) or not all(
+            isinstance(words, list) and words and all(isinstance(w, str) for w in words)
+            for words in raw.values()):
+        raise ModelError(f"{where}: 'word_types' must map a slot type to a list of words")
+    types = []
+    for type_name, words in raw.items():
+        if len(set(words)) != len(words):
+            raise ModelError(f"{where}: word type {type_name} lists a word twice")
+        types.append({"name": type_name,
+                      "values": [{"id": _word_id(word), "name": {"value": word}}
+                                 for word in words]})
+    return types
+
+
+def _word_id(word: str) -> str:
+    """An entity id Alexa can return for a word ("my dad's" -> "my_dads"), as for content ids."""
+    return re.sub(r"[^a-z0-9]+", "_", word.replace("'", "")).strip("_")
+
+
+_SOURCE_KEYS = {"invocation_name", "locales", "slot_types", "word_types", "same_subject",
+                "dialog", "prompts"}
 
 
 def compose_models(content: Content | None = None, intents_dir: Path | None = None,
@@ -271,6 +297,12 @@ def compose_models(content: Content | None = None, intents_dir: Path | None = No
             value_sources[type_name] = f"content/{content.kinds[kind].source}"
         elif content.check is not None and kind == content.check.answer_kind:
             value_sources[type_name] = f"content/{content.check.source}"
+    words = word_types(source.get("word_types"), _relative(source_path))
+    for word_type in words:
+        if word_type["name"] in mapping:
+            raise ModelError(f"{_relative(source_path)}: {word_type['name']} is both a slot "
+                             f"type and a word type")
+        value_sources[word_type["name"]] = _relative(source_path)
     groups = source.get("same_subject") or []
     if not isinstance(groups, list) or not all(isinstance(g, list) for g in groups):
         raise ModelError(f"{_relative(source_path)}: 'same_subject' must be a list of id lists")
@@ -280,7 +312,7 @@ def compose_models(content: Content | None = None, intents_dir: Path | None = No
         language_model = {
             "invocationName": source["invocation_name"],
             "intents": intents,
-            "types": slot_types(content.for_locale(locale), mapping),
+            "types": slot_types(content.for_locale(locale), mapping) + words,
         }
         model: dict[str, Any] = {"languageModel": language_model}
         for key in ("dialog", "prompts"):
