@@ -155,3 +155,17 @@ def test_the_envelope_builder_sends_a_new_empty_session():
     assert envelope["session"]["attributes"] == {}
     assert envelope["request"]["type"] == "CanFulfillIntentRequest"
     assert "session" not in conversation.can_fulfill("CauseIntent", with_session=False)
+
+
+@pytest.mark.parametrize(("slots", "understood"), [
+    ({"Person": slot("Person", "my dad", slot_type="PersonType", match=("my_dad", "my dad"))},
+     "YES"),
+    ({"Person": slot("Person", "our dog", slot_type="PersonType")}, "MAYBE"),
+])
+def test_who_an_emergency_is_about_never_turns_the_emergency_into_a_no(skill, slots, understood):
+    """"My dad can't breathe" is as much the emergency as "I can't breathe": the answer does not
+    depend on who it is about, so the verdict is the slot-less one, and the person is understood
+    only when Alexa matched one of the model's words."""
+    reply = Reply(handle_event(skill, Conversation().can_fulfill("EmergencyIntent", slots)))
+    assert verdict(reply) == {"canFulfill": "YES", "slots": {
+        "Person": {"canUnderstand": understood, "canFulfill": "YES"}}}

@@ -18,11 +18,11 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from skill.content import Content, get_content
-from skill.handlers.topics import TopicHandler, topic_handler
-from skill.slots import read_slot
+from skill.handlers.topics import FixedTopicHandler, TopicHandler, topic_handler
+from skill.slots import read_slot, resolved_ids
 
 CAN_FULFILL_REQUEST = "CanFulfillIntentRequest"
-YES, NO = "YES", "NO"
+YES, NO, MAYBE = "YES", "NO", "MAYBE"
 
 # Intents without a slot that content answers outright, besides the topic table: today's tip
 # comes from content/tips.yaml and needs no account, no permission and no earlier turn.
@@ -59,7 +59,7 @@ def assess(handler_input: HandlerInput, content: Content) -> Verdict:
     A slot value the content does not cover is neither understood nor fulfilled: the skill would
     only say it has no information on it, which is not an answer worth routing here. Slots the
     intent does not have are not understood either. An empty slot is fine: the topic's overview
-    answers it.
+    answers it. An intent that always gives one answer (the emergency) fulfils any slot it has.
     """
     intent = getattr(handler_input.request_envelope.request, "intent", None)
     name = getattr(intent, "name", None)
@@ -72,9 +72,14 @@ def assess(handler_input: HandlerInput, content: Content) -> Verdict:
         if isinstance(handler, TopicHandler) and slot == handler.slot:
             value = read_slot(handler_input, slot, handler.kind, content)
             slots[slot] = (YES, YES) if value.entry else (NO, NO)
+        elif isinstance(handler, FixedTopicHandler):
+            # The answer does not depend on this slot (who an emergency is about, in words the
+            # model lists): fulfilled whatever was heard; understood when Alexa matched a word.
+            ids, _heard = resolved_ids(handler_input, slot)
+            slots[slot] = (YES if ids else MAYBE, YES)
         else:
             slots[slot] = (NO, NO)
-    verdict = YES if all(pair == (YES, YES) for pair in slots.values()) else NO
+    verdict = YES if all(fulfil == YES for _understand, fulfil in slots.values()) else NO
     return Verdict(verdict, slots)
 
 
