@@ -331,3 +331,31 @@ def test_a_model_over_amazons_size_limit_is_refused(monkeypatch):
     with pytest.raises(model.ModelRefused) as refused:
         model.build_models()
     assert any("characters once minified" in line for line in refused.value.problems)
+
+
+WHO = ("name: EmergencyIntent\nslots:\n  - name: Person\n    type: PersonType\nsamples:\n"
+       "  - \"{Person} can't breathe\"\n")
+
+
+def test_a_word_type_lets_one_sample_stand_for_every_person_with_an_id_for_each(tmp_path):
+    intents_dir, source = _fixture(tmp_path, {"EmergencyIntent": WHO},
+                                   "word_types:\n  PersonType: [he, my dad's friend]\n")
+    language = build_models(intents_dir=intents_dir, source_path=source)["en-US"][
+        "interactionModel"]["languageModel"]
+    person = next(t for t in language["types"] if t["name"] == "PersonType")
+    assert person["values"] == [{"id": "he", "name": {"value": "he"}},
+                                {"id": "my_dads_friend", "name": {"value": "my dad's friend"}}]
+
+
+@pytest.mark.parametrize(("extra", "reason"), [
+    ("word_types:\n  PersonType: [he, he]\n", "lists a word twice"),
+    ("word_types:\n  PersonType: he\n", "must map a slot type to a list of words"),
+    ("word_types:\n  CauseType: [he]\n", "is both a slot type and a word type"),
+])
+def test_a_word_type_that_cannot_be_a_slot_type_is_refused_with_the_reason(tmp_path, extra,
+                                                                            reason):
+    from skill.build.model import ModelError
+
+    intents_dir, source = _fixture(tmp_path, {"EmergencyIntent": WHO}, extra)
+    with pytest.raises(ModelError, match=reason):
+        build_models(intents_dir=intents_dir, source_path=source)
