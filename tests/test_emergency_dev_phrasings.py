@@ -25,10 +25,13 @@ HERE = Path(__file__).parent
 # The word-for-word share reached on each set after tuning (measured with `strict=True`): 0.98,
 # 0.95 and 0.92, then 0.966, 0.938 and 0.90 once the people lists were cut so that the model stays
 # under Amazon's 1,000,000-character limit (less common relatives, "my grandmother", are missed).
+# With who it is about as a slot (PersonType) every person is back: 0.995, 0.95 and 0.92. A fourth
+# set, written after that change, went from 0.23 to 0.47 with one round of templates.
 REACHED = {
-    "emergency_dev_phrasings.yaml": 0.96,
-    "emergency_dev_phrasings_round2.yaml": 0.93,
-    "emergency_dev_phrasings_round3.yaml": 0.90,
+    "emergency_dev_phrasings.yaml": 0.99,
+    "emergency_dev_phrasings_round2.yaml": 0.95,
+    "emergency_dev_phrasings_round3.yaml": 0.92,
+    "emergency_dev_phrasings_round4.yaml": 0.46,
 }
 
 
