@@ -71,14 +71,15 @@ _SECOND_PERSON = {"i": "you", "me": "you", "my": "your", "mine": "yours", "mysel
                   "i'm": "you're", "im": "you're", "i've": "you've", "i'd": "you'd",
                   "i'll": "you'll", "our": "your", "ours": "yours", "we": "you", "us": "you",
                   "we're": "you're"}
-_WORD = re.compile(r"[a-z']+", re.IGNORECASE)
+_WORD = r"[a-z']+"  # compiled by `re` on first use: only an answer about something not covered
 
 
 def second_person(heard: str) -> str:
     """The words a person said, turned to face them: "I don't have information on your dog",
     never "on my dog". "I am" and "we are" become "you are"."""
     turned = re.sub(r"\b(i|we) (am|are)\b", "you are", heard, flags=re.IGNORECASE)
-    return _WORD.sub(lambda m: _SECOND_PERSON.get(m.group().lower(), m.group()), turned)
+    return re.sub(_WORD, lambda m: _SECOND_PERSON.get(m.group().lower(), m.group()), turned,
+                  flags=re.IGNORECASE)
 
 
 def spoken_list(names: list[str]) -> str:
