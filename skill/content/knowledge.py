@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 
 from skill.content.records import (
     ContentError,
@@ -19,30 +18,67 @@ from skill.content.records import (
 )
 
 
-@dataclass(frozen=True)
 class Content:
-    """The loaded knowledge base, indexed for the handlers."""
+    """The loaded knowledge base, indexed for the handlers: immutable once made.
+
+    Written out rather than a frozen dataclass: every cold start defines this class, and
+    generating a frozen dataclass's methods (compiling each one) cost it about a millisecond.
+    Equality compares what was loaded, never the caches (`_base`, `_localised`).
+    """
+
+    __slots__ = ("_base", "_by_id", "_by_phrase", "_localised", "check", "kinds", "locale",
+                 "messages")
 
     kinds: Mapping[str, Kind]
     messages: Messages
-    _by_id: Mapping[str, Entry | Overview] = field(repr=False)
-    _by_phrase: Mapping[tuple[str, str], Entry] = field(repr=False)
-    check: SymptomCheck | None = None
-    locale: str | None = None  # the locale for_locale() made this for; None: as written
-    _base: Content | None = field(default=None, repr=False, compare=False)
-    _localised: dict[str, Content] = field(default_factory=dict, repr=False, compare=False)
+    _by_id: Mapping[str, Entry | Overview]
+    _by_phrase: Mapping[tuple[str, str], Entry]
+    check: SymptomCheck | None
+    locale: str | None  # the locale for_locale() made this for; None: as written
+    _base: Content | None  # the content as written, for a localised one
+    _localised: dict[str, Content]  # for_locale's results, made on first use
+
+    def __init__(self, kinds: Mapping[str, Kind], messages: Messages,
+                 _by_id: Mapping[str, Entry | Overview],
+                 _by_phrase: Mapping[tuple[str, str], Entry], check: SymptomCheck | None = None,
+                 locale: str | None = None, _base: Content | None = None) -> None:
+        for name, value in (("kinds", kinds), ("messages", messages), ("_by_id", _by_id),
+                            ("_by_phrase", _by_phrase), ("check", check), ("locale", locale),
+                            ("_base", _base), ("_localised", {})):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Content is immutable: cannot set '{name}'")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Content is immutable: cannot delete '{name}'")
+
+    def _compared(self) -> tuple[object, ...]:
+        return self.kinds, self.messages, self._by_id, self._by_phrase, self.check, self.locale
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._compared() == other._compared()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, and it holds dicts
+
+    def __repr__(self) -> str:
+        return (f"Content(kinds={self.kinds!r}, messages={self.messages!r}, "
+                f"check={self.check!r}, locale={self.locale!r})")
 
     def for_locale(self, locale: str | None) -> Content:
         """The content as `locale`'s people say it and hear it: each entry with that locale's
         extra synonyms (its slot values, and `find`), and every text with its spoken words
-        swapped in. Made once per locale; a locale with no words of its own gets the same texts.
+        swapped in. Made once per locale, on first use (the loader has already checked every
+        locale's synonyms); a locale with no words of its own gets the same texts.
         """
         base = self._base or self
         if not locale:
             return base
         localised = base._localised.get(locale)
-        if localised is None:
-            localised = base._localised[locale] = _localise(base, locale)
+        if localised is None:  # two threads may both make it: setdefault keeps one for both
+            localised = base._localised.setdefault(locale, _localise(base, locale))
         return localised
 
     def get(self, item_id: str) -> Entry | Overview:
@@ -157,23 +193,35 @@ def _localise(content: Content, locale: str) -> Content:
 
 def _reindex(content: Content, kinds: Mapping[str, Kind], locale: str
              ) -> tuple[dict[str, Entry | Overview], dict[tuple[str, str], Entry]]:
-    """The written content's index with this locale's entries put in, and only its added
-    synonyms normalised and checked (unique within their kind, in this locale too): every
-    locale is made when the content loads, so this is cold-start time."""
+    """The written content's index with this locale's entries put in, and its added synonyms."""
     local = {item.id: item for kind in kinds.values()
              for item in (*kind.entries, *([kind.overview] if kind.overview else []))}
     by_id = {item_id: local[item_id] for item_id in content._by_id}
     by_phrase = {key: local[entry.id] for key, entry in content._by_phrase.items()}
-    for kind in kinds.values():
+    for key, entry_id in added_phrases(content, locale).items():
+        by_phrase[key] = local[entry_id]  # type: ignore[assignment]
+    return by_id, by_phrase
+
+
+def added_phrases(content: Content, locale: str) -> dict[tuple[str, str], str]:
+    """(kind, phrase) -> entry id for what `locale` adds to the written synonyms, each checked
+    unique within its kind in this locale too (ContentError naming file and entry).
+
+    Only the added synonyms are normalised: the loader runs this for every locale, so a broken
+    locale fails the load while each locale's texts are still localised on first use.
+    """
+    added: dict[tuple[str, str], str] = {}
+    for kind in content.kinds.values():
         for entry in kind.entries:
-            for phrase in entry.synonyms[len(content._by_id[entry.id].synonyms):]:
+            for phrase in _local(entry.locales, locale).synonyms:
                 key = (kind.name, normalise(phrase))
-                if key in by_phrase:
+                said = added.get(key) or getattr(content._by_phrase.get(key), "id", None)
+                if said is not None:
                     raise ContentError(
                         f"{kind.source}: entry '{entry.id}': '{phrase}' is already said for "
-                        f"'{by_phrase[key].id}' in {locale}")
-                by_phrase[key] = entry  # type: ignore[assignment]
-    return by_id, by_phrase
+                        f"'{said}' in {locale}")
+                added[key] = entry.id
+    return added
 
 
 def _index(kinds: Mapping[str, Kind], locale: str | None = None
