@@ -32,7 +32,6 @@ from __future__ import annotations
 import copy
 import logging
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
@@ -66,16 +65,38 @@ def marker_key(user_id: str) -> str:
     return "forgotten#" + hashlib.sha256(user_id.encode("utf-8")).hexdigest()
 
 
-@dataclass
 class Stored:
-    """A user's record as read, with what a write conditional on it needs."""
+    """A user's record as read, with what a write conditional on it needs.
 
-    record: dict[str, Any] = field(default_factory=dict)  # {} when there is none
-    exists: bool = False
-    version: Any = None     # as stored: None for a record written before versions existed
-    born: Any = None        # the deletion marker the record was created after (None: before)
-    forgotten: int = 0      # no record: the user's deletion marker (0: none kept)
-    readable: bool = True   # False: a record is there but could not be understood
+    A plain class rather than a dataclass: every cold start defines it, and generating a
+    dataclass's methods costs more than this whole module otherwise does.
+    """
+
+    __slots__ = ("born", "exists", "forgotten", "readable", "record", "version")
+
+    def __init__(self, record: dict[str, Any] | None = None, exists: bool = False,
+                 version: Any = None, born: Any = None, forgotten: int = 0,
+                 readable: bool = True) -> None:
+        self.record: dict[str, Any] = {} if record is None else record  # {}: there is none
+        self.exists = exists
+        self.version = version  # as stored: None for a record written before versions existed
+        self.born = born        # the deletion marker the record was created after (None: before)
+        self.forgotten = forgotten  # no record: the user's deletion marker (0: none kept)
+        self.readable = readable    # False: a record is there but could not be understood
+
+    def _values(self) -> tuple[Any, ...]:
+        return self.record, self.exists, self.version, self.born, self.forgotten, self.readable
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __repr__(self) -> str:
+        return ("Stored(record={!r}, exists={!r}, version={!r}, born={!r}, forgotten={!r}, "
+                "readable={!r})".format(*self._values()))
 
     def next_version(self) -> int:
         return (self.version if isinstance(self.version, int) else 0) + 1
