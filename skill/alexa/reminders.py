@@ -5,7 +5,9 @@ thin calls to the service client. The SDK's service modules are imported inside 
 that need them, so turns that never touch reminders do not load them.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: typing.NamedTuple turns each string annotation into a
+# ForwardRef by calling compile(), and the first compile() in a process costs a cold start about
+# a millisecond (the hello-world baseline never calls it). Annotations here are evaluated.
 
 import re
 from datetime import datetime
@@ -30,7 +32,7 @@ class ClockTime(NamedTuple):
     minute: int
 
     @classmethod
-    def parse(cls, value: object) -> ClockTime | None:
+    def parse(cls, value: object) -> "ClockTime | None":
         """An AMAZON.TIME value ("08:00", "20:30") or a stored "HH:MM"; None for anything else.
 
         Alexa resolves "in the morning" to "MO" (and "AF", "EV", "NI"): not a time to set a daily
