@@ -26,8 +26,8 @@ class Content:
     Equality compares what was loaded, never the caches (`_base`, `_localised`).
     """
 
-    __slots__ = ("_base", "_by_id", "_by_phrase", "_localised", "check", "kinds", "locale",
-                 "messages")
+    __slots__ = ("_base", "_by_id", "_by_phrase", "_emergency", "_emergency_signs", "_localised",
+                 "check", "kinds", "locale", "messages")
 
     kinds: Mapping[str, Kind]
     messages: Messages
@@ -37,14 +37,22 @@ class Content:
     locale: str | None  # the locale for_locale() made this for; None: as written
     _base: Content | None  # the content as written, for a localised one
     _localised: dict[str, Content]  # for_locale's results, made on first use
+    _emergency: Entry | None  # see `emergency`
+    _emergency_signs: tuple[str, ...]  # see names_emergency: normalised once, not per request
 
     def __init__(self, kinds: Mapping[str, Kind], messages: Messages,
                  _by_id: Mapping[str, Entry | Overview],
                  _by_phrase: Mapping[tuple[str, str], Entry], check: SymptomCheck | None = None,
                  locale: str | None = None, _base: Content | None = None) -> None:
+        emergency = next((entry for kind in kinds.values() for entry in kind.entries
+                          if entry.emergency), None)
+        signs = () if emergency is None else tuple(
+            f" {normalise(sign)} " for sign in (emergency.name, *emergency.synonyms,
+                                                *emergency.signs) if len(sign.split()) > 1)
         for name, value in (("kinds", kinds), ("messages", messages), ("_by_id", _by_id),
                             ("_by_phrase", _by_phrase), ("check", check), ("locale", locale),
-                            ("_base", _base), ("_localised", {})):
+                            ("_base", _base), ("_localised", {}), ("_emergency", emergency),
+                            ("_emergency_signs", signs)):
             object.__setattr__(self, name, value)
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -98,7 +106,7 @@ class Content:
     @property
     def emergency(self) -> Entry | None:
         """The entry answered with the call instruction (the loader allows at most one)."""
-        return next((entry for entry in self if entry.emergency), None)
+        return self._emergency
 
     def is_emergency(self, item_id: str) -> bool:
         """Whether `item_id` is the emergency answer: never stored, never resumed."""
@@ -113,12 +121,10 @@ class Content:
         whole words: a lone word ("emergency") is too often part of a question about twitching.
         The signs are not slot values: a statement of a sign belongs to EmergencyIntent alone.
         """
-        entry = self.emergency
-        if entry is None or not phrase:
+        if not phrase:
             return False
         said = f" {normalise(phrase)} "
-        signs = (entry.name, *entry.synonyms, *entry.signs)
-        return any(f" {normalise(sign)} " in said for sign in signs if len(sign.split()) > 1)
+        return any(sign in said for sign in self._emergency_signs)
 
     def is_sensitive(self, item_id: str) -> bool:
         """Whether naming `item_id` aloud unasked could tell a household about someone's health.
