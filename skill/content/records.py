@@ -155,6 +155,9 @@ class SymptomCheck(NamedTuple):
         return order[index + 1] if index + 1 < len(order) else None
 
 
+_STRIPPED = string.punctuation + " "
+
+
 def normalise(phrase: str) -> str:
     """Lower case, single spaces, no surrounding punctuation: how Alexa's words compare."""
-    return " ".join(phrase.lower().replace("-", " ").split()).strip(string.punctuation + " ")
+    return " ".join(phrase.lower().replace("-", " ").split()).strip(_STRIPPED)
