@@ -244,6 +244,8 @@ def added_phrases(content: Content, locale: str) -> dict[tuple[str, str], str]:
     added: dict[tuple[str, str], str] = {}
     for kind in content.kinds.values():
         for entry in kind.entries:
+            if not entry.locales:   # most entries: nothing of any locale's own
+                continue
             for phrase in _local(entry.locales, locale).synonyms:
                 key = (kind.name, normalise(phrase))
                 said = added.get(key) or getattr(content._by_phrase.get(key), "id", None)
