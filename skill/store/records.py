@@ -236,6 +236,19 @@ def _store(handler_input: HandlerInput) -> VersionedAdapter | None:
     return getattr(handler_input.attributes_manager, "_persistence_adapter", None)
 
 
+def _copied(value: Any) -> Any:
+    """A deep copy of what a store read back: what copy.deepcopy gives for dicts, lists and
+    scalars (all JSON can hold, and a read never shares one object between two places), several
+    times faster; it runs on every turn that reads the record. Anything else goes to deepcopy."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return copy.deepcopy(value)
+
+
 def user_record(handler_input: HandlerInput) -> dict[str, Any]:
     """The user's stored record ({} for a new user, or when the store is unavailable)."""
     request_attributes = handler_input.attributes_manager.request_attributes
@@ -255,7 +268,7 @@ def user_record(handler_input: HandlerInput) -> dict[str, Any]:
         request_attributes[_LOADED] = False
         return {}
     request_attributes[_BASE] = stored
-    request_attributes[_RECORD] = copy.deepcopy(stored.record)
+    request_attributes[_RECORD] = _copied(stored.record)
     request_attributes[_LOADED] = True
     return request_attributes[_RECORD]
 
