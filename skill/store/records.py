@@ -367,6 +367,11 @@ def has_record(handler_input: HandlerInput) -> bool:
     return bool(base and base.exists)
 
 
+def store_configured(handler_input: HandlerInput) -> bool:
+    """Whether a user store is configured at all, asked without reading anything from it."""
+    return _store(handler_input) is not None
+
+
 def store_status(handler_input: HandlerInput) -> str:
     """ "none" (no store configured), "down" (configured but unreadable) or "ok".
 
