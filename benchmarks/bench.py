@@ -609,6 +609,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.runs < 10:
         parser.error("--runs must be at least 10: a median of fewer is noise")
+    # The in-process measures (warm, content load) import the skill of this checkout, as the
+    # cold children do (PYTHONPATH): run as benchmarks/bench.py, sys.path holds only benchmarks/,
+    # and an editable install of another checkout would otherwise answer `import skill`.
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
 
     rows: list[Row] = []
     print(f"machine: {machine()}", flush=True)

@@ -34,8 +34,10 @@ DATASOURCE = "screen"       # the one mainTemplate parameter both documents take
 TOKEN_PREFIX = "muscle-twitch-guide"
 TOUCH_EVENT = "topic"       # SendEvent arguments from list.json: ["topic", <entry id>]
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])")
-_VERSION = re.compile(r"\d+\.\d+")
+# Pattern strings, compiled by `re` on first use: a request from a device without a screen (most
+# cold starts) never needs them.
+_SENTENCE_END = r"(?<=[.!?])\s+(?=[A-Z0-9\"'])"
+_VERSION = r"\d+\.\d+"
 _ABBREVIATIONS = frozenset({"e.g.", "i.e.", "etc.", "dr.", "vs.", "approx.", "no."})
 
 
@@ -45,7 +47,7 @@ def apl_version(text: object) -> tuple[int, ...] | None:
     Amazon numbers releases 1.0 to 1.9, then year.release (2022.1 onwards), so comparing the
     numbers in order ranks every release correctly: (1, 9) < (2022, 1) < (2023, 3).
     """
-    if not isinstance(text, str) or not _VERSION.fullmatch(text.strip()):
+    if not isinstance(text, str) or not re.fullmatch(_VERSION, text.strip()):
         return None
     return tuple(int(part) for part in text.strip().split("."))
 
@@ -104,7 +106,7 @@ def key_points(card: str) -> list[str]:
     Cards are a few sentences long, and the document scrolls.
     """
     points: list[str] = []
-    for piece in _SENTENCE_END.split(card.strip()):
+    for piece in re.split(_SENTENCE_END, card.strip()):
         if points and points[-1].split()[-1].lower() in _ABBREVIATIONS:
             points[-1] = f"{points[-1]} {piece}"  # "e.g. 2 litres" does not end a sentence
         elif piece:

@@ -7,7 +7,6 @@ two days running: consecutive days land on consecutive positions of the list.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Sequence
 from datetime import date
 
@@ -18,6 +17,8 @@ def tip_of_the_day(tips: tuple[Entry, ...], user_id: str, day: date) -> Entry:
     """The user's tip for `day`."""
     if not tips:
         raise ValueError("there are no tips to choose from")
+    import zlib  # here, not at the top: only tip turns need it, and its import slows a cold start
+
     offset = zlib.crc32(user_id.encode("utf-8"))
     return tips[(day.toordinal() + offset) % len(tips)]
 

@@ -29,7 +29,8 @@ RECORD_KEY = "time_zone"  # user record: {"name": zone name, "day": the UTC date
 # What an IANA zone name looks like ("America/Argentina/Buenos_Aires", "Etc/GMT+5", "UTC"): the
 # name becomes a file path inside the zone database, so anything else (a directory such as
 # "America", 300 characters, control characters, "..") is refused before the file system sees it.
-_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}")
+# A pattern string, compiled by `re` on first use: most cold starts never look a zone up.
+_ZONE_NAME = r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}"
 _ZONE_NAME_MAX = 64
 
 
@@ -46,7 +47,7 @@ def _zone(name: object) -> tzinfo | None:
     is malformed or unknown means UTC, never an error."""
     if not isinstance(name, str) or not name:
         return None
-    if len(name) > _ZONE_NAME_MAX or not _ZONE_NAME.fullmatch(name):
+    if len(name) > _ZONE_NAME_MAX or not re.fullmatch(_ZONE_NAME, name):
         log.warning("malformed time zone name (%d characters); using UTC", len(name))
         return None
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

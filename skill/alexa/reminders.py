@@ -5,7 +5,9 @@ thin calls to the service client. The SDK's service modules are imported inside 
 that need them, so turns that never touch reminders do not load them.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: typing.NamedTuple turns each string annotation into a
+# ForwardRef by calling compile(), and the first compile() in a process costs a cold start about
+# a millisecond (the hello-world baseline never calls it). Annotations here are evaluated.
 
 import re
 from datetime import datetime
@@ -16,9 +18,11 @@ from ask_sdk_core.handler_input import HandlerInput
 SCOPE = "alexa::alerts:reminders:skill:readwrite"
 RECORD_KEY = "reminder"    # user record: {"token": alertToken, "time": "HH:MM"}
 
-_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2})?$")
-_RULE_HOUR = re.compile(r"BYHOUR=(\d{1,2})")
-_RULE_MINUTE = re.compile(r"BYMINUTE=(\d{1,2})")
+# Pattern strings, compiled by `re` (and kept in its cache) the first time a reminder turn uses
+# them: compiling them at import cost every cold start, and most cold starts set no reminder.
+_CLOCK = r"^(\d{1,2}):(\d{2})(?::\d{2})?$"
+_RULE_HOUR = r"BYHOUR=(\d{1,2})"
+_RULE_MINUTE = r"BYMINUTE=(\d{1,2})"
 
 
 class ClockTime(NamedTuple):
@@ -28,13 +32,13 @@ class ClockTime(NamedTuple):
     minute: int
 
     @classmethod
-    def parse(cls, value: object) -> ClockTime | None:
+    def parse(cls, value: object) -> "ClockTime | None":
         """An AMAZON.TIME value ("08:00", "20:30") or a stored "HH:MM"; None for anything else.
 
         Alexa resolves "in the morning" to "MO" (and "AF", "EV", "NI"): not a time to set a daily
         reminder for, so the skill asks for a clock time instead of guessing one.
         """
-        match = _CLOCK.match(value.strip()) if isinstance(value, str) else None
+        match = re.match(_CLOCK, value.strip()) if isinstance(value, str) else None
         if not match:
             return None
         hour, minute = int(match.group(1)), int(match.group(2))
@@ -102,7 +106,7 @@ def reminder_time(reminder: Any) -> ClockTime | None:
     trigger = getattr(reminder, "trigger", None)
     recurrence = getattr(trigger, "recurrence", None)
     for rule in getattr(recurrence, "recurrence_rules", None) or ():
-        hour, minute = _RULE_HOUR.search(rule or ""), _RULE_MINUTE.search(rule or "")
+        hour, minute = re.search(_RULE_HOUR, rule or ""), re.search(_RULE_MINUTE, rule or "")
         if hour:
             return ClockTime.parse(f"{hour.group(1)}:{int(minute.group(1)) if minute else 0:02d}")
     scheduled = getattr(trigger, "scheduled_time", None)

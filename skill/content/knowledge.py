@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 
 from skill.content.records import (
     ContentError,
@@ -19,30 +17,75 @@ from skill.content.records import (
 )
 
 
-@dataclass(frozen=True)
 class Content:
-    """The loaded knowledge base, indexed for the handlers."""
+    """The loaded knowledge base, indexed for the handlers: immutable once made.
+
+    Written out rather than a frozen dataclass: every cold start defines this class, and
+    generating a frozen dataclass's methods (compiling each one) cost it about a millisecond.
+    Equality compares what was loaded, never the caches (`_base`, `_localised`).
+    """
+
+    __slots__ = ("_base", "_by_id", "_by_phrase", "_emergency", "_emergency_signs", "_localised",
+                 "check", "kinds", "locale", "messages")
 
     kinds: Mapping[str, Kind]
     messages: Messages
-    _by_id: Mapping[str, Entry | Overview] = field(repr=False)
-    _by_phrase: Mapping[tuple[str, str], Entry] = field(repr=False)
-    check: SymptomCheck | None = None
-    locale: str | None = None  # the locale for_locale() made this for; None: as written
-    _base: Content | None = field(default=None, repr=False, compare=False)
-    _localised: dict[str, Content] = field(default_factory=dict, repr=False, compare=False)
+    _by_id: Mapping[str, Entry | Overview]
+    _by_phrase: Mapping[tuple[str, str], Entry]
+    check: SymptomCheck | None
+    locale: str | None  # the locale for_locale() made this for; None: as written
+    _base: Content | None  # the content as written, for a localised one
+    _localised: dict[str, Content]  # for_locale's results, made on first use
+    _emergency: Entry | None  # see `emergency`
+    _emergency_signs: tuple[str, ...]  # see names_emergency: normalised once, not per request
+
+    def __init__(self, kinds: Mapping[str, Kind], messages: Messages,
+                 _by_id: Mapping[str, Entry | Overview],
+                 _by_phrase: Mapping[tuple[str, str], Entry], check: SymptomCheck | None = None,
+                 locale: str | None = None, _base: Content | None = None) -> None:
+        emergency = next((entry for kind in kinds.values() for entry in kind.entries
+                          if entry.emergency), None)
+        signs = () if emergency is None else tuple(
+            f" {normalise(sign)} " for sign in (emergency.name, *emergency.synonyms,
+                                                *emergency.signs) if len(sign.split()) > 1)
+        for name, value in (("kinds", kinds), ("messages", messages), ("_by_id", _by_id),
+                            ("_by_phrase", _by_phrase), ("check", check), ("locale", locale),
+                            ("_base", _base), ("_localised", {}), ("_emergency", emergency),
+                            ("_emergency_signs", signs)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Content is immutable: cannot set '{name}'")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Content is immutable: cannot delete '{name}'")
+
+    def _compared(self) -> tuple[object, ...]:
+        return self.kinds, self.messages, self._by_id, self._by_phrase, self.check, self.locale
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._compared() == other._compared()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, and it holds dicts
+
+    def __repr__(self) -> str:
+        return (f"Content(kinds={self.kinds!r}, messages={self.messages!r}, "
+                f"check={self.check!r}, locale={self.locale!r})")
 
     def for_locale(self, locale: str | None) -> Content:
         """The content as `locale`'s people say it and hear it: each entry with that locale's
         extra synonyms (its slot values, and `find`), and every text with its spoken words
-        swapped in. Made once per locale; a locale with no words of its own gets the same texts.
+        swapped in. Made once per locale, on first use (the loader has already checked every
+        locale's synonyms); a locale with no words of its own gets the same texts.
         """
         base = self._base or self
         if not locale:
             return base
         localised = base._localised.get(locale)
-        if localised is None:
-            localised = base._localised[locale] = _localise(base, locale)
+        if localised is None:  # two threads may both make it: setdefault keeps one for both
+            localised = base._localised.setdefault(locale, _localise(base, locale))
         return localised
 
     def get(self, item_id: str) -> Entry | Overview:
@@ -62,7 +105,7 @@ class Content:
     @property
     def emergency(self) -> Entry | None:
         """The entry answered with the call instruction (the loader allows at most one)."""
-        return next((entry for entry in self if entry.emergency), None)
+        return self._emergency
 
     def is_emergency(self, item_id: str) -> bool:
         """Whether `item_id` is the emergency answer: never stored, never resumed."""
@@ -77,12 +120,10 @@ class Content:
         whole words: a lone word ("emergency") is too often part of a question about twitching.
         The signs are not slot values: a statement of a sign belongs to EmergencyIntent alone.
         """
-        entry = self.emergency
-        if entry is None or not phrase:
+        if not phrase:
             return False
         said = f" {normalise(phrase)} "
-        signs = (entry.name, *entry.synonyms, *entry.signs)
-        return any(f" {normalise(sign)} " in said for sign in signs if len(sign.split()) > 1)
+        return any(sign in said for sign in self._emergency_signs)
 
     def is_sensitive(self, item_id: str) -> bool:
         """Whether naming `item_id` aloud unasked could tell a household about someone's health.
@@ -115,10 +156,36 @@ class Content:
 def _swap(text: str, say: tuple[tuple[str, str], ...]) -> str:
     """`text` with each whole phrase of `say` replaced by what the locale says instead."""
     for phrase, instead in say:
-        if phrase in text:   # most texts hold none of a locale's phrases: no pattern to run
-            text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", lambda _, word=instead: word,
-                          text)
+        if phrase in text:   # most texts hold none of a locale's phrases: nothing to scan
+            text = _replace_whole(text, phrase, instead)
     return text
+
+
+def _is_word_character(character: str) -> bool:
+    """What a regular expression's \\w matches in text: a letter or digit (str.isalnum), or _."""
+    return character.isalnum() or character == "_"
+
+
+def _replace_whole(text: str, phrase: str, instead: str) -> str:
+    """`text` with `phrase` replaced wherever no word character touches it on either side.
+
+    What re.sub(r"(?<!\\w)phrase(?!\\w)", ...) does, scanning left to right the same way, without
+    compiling a pattern per phrase: the first answer in a locale localises every text of it, and
+    those compiles were a noticeable part of a cold start.
+    """
+    pieces: list[str] = []
+    done = 0
+    found = text.find(phrase)
+    while found != -1:
+        end = found + len(phrase)
+        if ((found == 0 or not _is_word_character(text[found - 1]))
+                and (end == len(text) or not _is_word_character(text[end]))):
+            pieces += (text[done:found], instead)
+            done = end
+            found = text.find(phrase, end)
+        else:
+            found = text.find(phrase, found + 1)
+    return "".join(pieces) + text[done:] if pieces else text
 
 
 def _local(locales: tuple[tuple[str, Local], ...], locale: str) -> Local:
@@ -157,23 +224,37 @@ def _localise(content: Content, locale: str) -> Content:
 
 def _reindex(content: Content, kinds: Mapping[str, Kind], locale: str
              ) -> tuple[dict[str, Entry | Overview], dict[tuple[str, str], Entry]]:
-    """The written content's index with this locale's entries put in, and only its added
-    synonyms normalised and checked (unique within their kind, in this locale too): every
-    locale is made when the content loads, so this is cold-start time."""
+    """The written content's index with this locale's entries put in, and its added synonyms."""
     local = {item.id: item for kind in kinds.values()
              for item in (*kind.entries, *([kind.overview] if kind.overview else []))}
     by_id = {item_id: local[item_id] for item_id in content._by_id}
     by_phrase = {key: local[entry.id] for key, entry in content._by_phrase.items()}
-    for kind in kinds.values():
+    for key, entry_id in added_phrases(content, locale).items():
+        by_phrase[key] = local[entry_id]  # type: ignore[assignment]
+    return by_id, by_phrase
+
+
+def added_phrases(content: Content, locale: str) -> dict[tuple[str, str], str]:
+    """(kind, phrase) -> entry id for what `locale` adds to the written synonyms, each checked
+    unique within its kind in this locale too (ContentError naming file and entry).
+
+    Only the added synonyms are normalised: the loader runs this for every locale, so a broken
+    locale fails the load while each locale's texts are still localised on first use.
+    """
+    added: dict[tuple[str, str], str] = {}
+    for kind in content.kinds.values():
         for entry in kind.entries:
-            for phrase in entry.synonyms[len(content._by_id[entry.id].synonyms):]:
+            if not entry.locales:   # most entries: nothing of any locale's own
+                continue
+            for phrase in _local(entry.locales, locale).synonyms:
                 key = (kind.name, normalise(phrase))
-                if key in by_phrase:
+                said = added.get(key) or getattr(content._by_phrase.get(key), "id", None)
+                if said is not None:
                     raise ContentError(
                         f"{kind.source}: entry '{entry.id}': '{phrase}' is already said for "
-                        f"'{by_phrase[key].id}' in {locale}")
-                by_phrase[key] = entry  # type: ignore[assignment]
-    return by_id, by_phrase
+                        f"'{said}' in {locale}")
+                added[key] = entry.id
+    return added
 
 
 def _index(kinds: Mapping[str, Kind], locale: str | None = None

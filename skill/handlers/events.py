@@ -17,7 +17,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill.store.records import forget, store_status
+from skill.store.records import forget, store_configured
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,6 @@ class EventHandler(AbstractRequestHandler):
     @staticmethod
     def _forget(handler_input: HandlerInput) -> str:
         """The person disabled the skill: delete what it stored about them (issue 12, §7)."""
-        if store_status(handler_input) == "none":
+        if not store_configured(handler_input):   # (no read first: the record is deleted anyway)
             return "no user store configured, nothing to delete"
         return "user record deleted" if forget(handler_input) else "user record NOT deleted"

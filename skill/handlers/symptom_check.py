@@ -32,7 +32,6 @@ remembered or spoken at a later launch.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
@@ -56,13 +55,30 @@ STOP_INTENTS = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHome
 SKIP_INTENTS = ("AMAZON.NextIntent", "AMAZON.MoreIntent")
 
 
-@dataclass
 class CheckState:
-    """Where a check is: the question asked, and the signs answered yes or not sure."""
+    """Where a check is: the question asked, and the signs answered yes or not sure.
 
-    step: str
-    yes: list[str] = field(default_factory=list)
-    unsure: list[str] = field(default_factory=list)
+    A plain class rather than a dataclass: every cold start defines it (most never start a
+    check), and generating a dataclass's methods cost it more than this whole module otherwise.
+    """
+
+    __slots__ = ("step", "unsure", "yes")
+
+    def __init__(self, step: str, yes: list[str] | None = None,
+                 unsure: list[str] | None = None) -> None:
+        self.step = step
+        self.yes: list[str] = [] if yes is None else yes
+        self.unsure: list[str] = [] if unsure is None else unsure
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self.to_dict() == other.to_dict()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __repr__(self) -> str:
+        return f"CheckState(step={self.step!r}, yes={self.yes!r}, unsure={self.unsure!r})"
 
     @classmethod
     def load(cls, raw: Any, check: SymptomCheck) -> CheckState | None:

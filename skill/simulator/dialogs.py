@@ -280,13 +280,11 @@ def fresh_store_handler(directory: str) -> Handler:
     remember only what it said itself, never what the script before it left in a shared store.
     The requests still go through `handle_event`, the function `lambda_handler` calls.
     """
-    from dataclasses import replace
-
     from skill.app import build_skill, handle_event
     from skill.config import Settings
 
-    settings = replace(Settings.from_env(), state_table=None, alexa_api_loopback=True,
-                       state_path=str(Path(directory) / "users.sqlite3"))
+    settings = Settings.from_env().replace(state_table=None, alexa_api_loopback=True,
+                                           state_path=str(Path(directory) / "users.sqlite3"))
     skill = build_skill(settings)
     return lambda event, context: handle_event(skill, event, context)
 
