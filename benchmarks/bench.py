@@ -231,10 +231,41 @@ def fixture_events(alexa_api: Any = None) -> list[dict[str, Any]]:
     """
     events = [json.loads(path.read_text(encoding="utf-8"))
               for path in sorted(FIXTURES.glob("*.json"))]
+    for event in events:
+        if _ends_the_record(event):
+            _own_user(event)
     for event in events if alexa_api is not None else ():
         system = event.get("context", {}).get("System", {})
         system["apiEndpoint"], system["apiAccessToken"] = alexa_api.url, alexa_api.token
     return events
+
+
+def _ends_the_record(event: dict[str, Any]) -> bool:
+    """Whether the request deletes the user's record: the skill disabled, or "forget me" confirmed.
+
+    Every fixture speaks for one test user. Replayed round after round under that id, these two
+    would wipe the record the other fixtures share, and with it the time zone kept there for the
+    day, so every round's first reminder turn would ask the Settings API again: a warm path with
+    the zone never cached, which is not the path issue 13 measures. They keep their own user, so
+    their own cost (the deletion) is still measured.
+    """
+    request = event.get("request", {})
+    if request.get("type") == "AlexaSkillEvent.SkillDisabled":
+        return True
+    attributes = (event.get("session") or {}).get("attributes") or {}
+    return (request.get("intent", {}).get("name") == "AMAZON.YesIntent"
+            and (attributes.get("follow_up") or {}).get("confirm") == "forget_me")
+
+
+def _own_user(event: dict[str, Any]) -> None:
+    """Give the request a user id of its own, wherever the envelope names the user."""
+    user_id = "amzn1.ask.account.BENCH_DELETED_USER"
+    for holder in (event.get("session"), event.get("context", {}).get("System")):
+        if isinstance(holder, dict) and isinstance(holder.get("user"), dict):
+            holder["user"]["userId"] = user_id
+    body = event.get("request", {}).get("body")
+    if isinstance(body, dict) and "userId" in body:
+        body["userId"] = user_id
 
 
 _STAND_IN_CHILD = """
