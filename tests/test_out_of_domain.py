@@ -23,6 +23,14 @@ OUT_OF_DOMAIN = [
     "what do you know about me", "how much do you know about me",
     "why is my dog twitching", "what causes headaches", "how do i stop snoring",
     "what is the news today", "play some music", "what time is it",
+    # the everyday requests of a voice assistant, and other conditions than twitching
+    "give me a recipe for lasagna", "how do i bake bread", "tell me a good joke", "make me laugh",
+    "play some jazz", "set a timer for ten minutes", "set an alarm for seven in the morning",
+    "what causes sunburn", "how do i get rid of the flu", "what helps with a headache",
+    "is the flu contagious", "what causes migraines", "how do i cure a hangover",
+    "what do you remember about me", "what information do you have on me",
+    "do you know who i am", "who won the game last night", "turn off the lights",
+    "add milk to my shopping list",
 ]
 
 

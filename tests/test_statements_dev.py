@@ -13,6 +13,11 @@ tests/statements_dev_phrasings.yaml`), intent and slots: word for word 25.3% -> 
 back after the ways to prevent twitching is also a cause's or a treatment's word, so no model
 can give it to PreventionIntent alone; the skill reads it against the list just spoken instead
 (tests/dialogs/prevention_list_then_shared_name.yaml).
+
+tests/statements_dev_phrasings_round2.yaml (83 statements: a body part with what it follows, a
+habit named, weeks of twitching, a new medicine, a relative's condition) was written the same
+way for the second round of situations, and tuned on in turn. Measured the same way, intent and
+slots: word for word 22.9% -> 89.2%, resolver 50.6% -> 92.8%, statistical 71.1% -> 96.4%.
 """
 
 from __future__ import annotations
@@ -35,14 +40,15 @@ from skill.simulator.understanding import (
 )
 
 DEV_SET = Path(__file__).parent / "statements_dev_phrasings.yaml"
+ROUND_2 = Path(__file__).parent / "statements_dev_phrasings_round2.yaml"
 SLOT_KINDS = {"Cause": "cause", "BodyPart": "body_part", "WarningSign": "warning_sign",
               "Condition": "condition", "Habit": "habit", "Treatment": "treatment",
               "Test": "test"}
 
 
 @cache
-def scored(scorer: str) -> Score:
-    return score(set_info(DEV_SET).locale, DEV_SET, scorer=scorer)
+def scored(scorer: str, path: Path = DEV_SET) -> Score:
+    return score(set_info(path).locale, path, scorer=scorer)
 
 
 def test_the_development_set_has_at_least_150_phrasings_none_twice():
@@ -74,3 +80,30 @@ def test_statements_and_names_said_back_keep_the_level_reached(scorer, floor):
 def test_the_statistical_stand_in_keeps_the_level_reached():
     result = scored(STATISTICAL)
     assert result.full_accuracy >= 0.80, result.report()
+
+
+def test_the_second_round_set_is_a_development_set_of_distinct_statements():
+    says = [case.say for case in load_cases(ROUND_2)]
+    assert len(says) >= 80
+    assert len(set(says)) == len(says)
+    assert ROUND_2.parent.name == "tests"
+    assert not set_info(ROUND_2).gate
+
+
+def test_every_second_round_label_names_an_entry_the_content_has():
+    content = load_content()
+    for case in load_cases(ROUND_2):
+        for slot, entry in case.slots.items():
+            assert entry in {e.id for e in content.entries(SLOT_KINDS[slot])}, (case.line, slot)
+
+
+@pytest.mark.parametrize(("scorer", "floor"), [(WORD_FOR_WORD, 0.88), (RESOLVER, 0.92)])
+def test_situations_of_the_second_round_keep_the_level_reached(scorer, floor):
+    result = scored(scorer, ROUND_2)
+    assert result.full_accuracy >= floor, result.report()
+
+
+@pytest.mark.skipif(not statistical_available(), reason="scikit-learn (dev extra) not installed")
+def test_the_statistical_stand_in_keeps_the_second_round_level_reached():
+    result = scored(STATISTICAL, ROUND_2)
+    assert result.full_accuracy >= 0.95, result.report()
