@@ -23,6 +23,7 @@ from skill.simulator.understanding import (
     score,
     set_info,
 )
+from tests.labels import SLOT_KINDS
 
 LOCALES = held_out_locales()
 TEST_SETS = [path for locale in LOCALES for path in held_out_sets(locale)]
@@ -103,11 +104,9 @@ def test_every_intent_is_covered(test_set):
 
 @each(GENERAL)
 def test_every_slot_value_is_covered(test_set):
-    kinds = {"Cause": "cause", "Condition": "condition", "Test": "test", "Treatment": "treatment",
-             "Habit": "habit", "BodyPart": "body_part", "WarningSign": "warning_sign"}
     content = load_content()
     cases = load_cases(test_set)
-    for slot, kind in kinds.items():
+    for slot, kind in SLOT_KINDS.items():
         wanted = {entry.id for entry in content.entries(kind)}
         covered = {case.slots[slot] for case in cases if slot in case.slots}
         assert wanted <= covered, f"{slot}: no phrasing for {sorted(wanted - covered)}"
