@@ -17,6 +17,7 @@ from ask_sdk_model.services import ApiClient
 
 from skill.alexa.api_client import TimedApiClient
 from skill.alexa.attributes import KeepOwnSessionAttributesIn, KeepOwnSessionAttributesOut
+from skill.alexa.serializer import FastSerializer
 from skill.config import Settings
 from skill.content import get_content
 from skill.handlers import exception_handlers, request_handlers
@@ -55,7 +56,11 @@ def build_skill(settings: Settings | None = None, api_client: ApiClient | None =
     builder.add_global_response_interceptor(RememberTopic())   # before the record is saved
     builder.add_global_response_interceptor(SaveUserRecord())
     builder.add_global_response_interceptor(KeepOwnSessionAttributesOut())
-    return builder.create()
+    skill = builder.create()
+    # The builder offers no way to pass a serializer; the attribute is the skill's public one,
+    # read afresh for every request and for every Alexa API call.
+    skill.serializer = FastSerializer()
+    return skill
 
 
 _skill: CustomSkill | None = None

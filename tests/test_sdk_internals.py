@@ -120,3 +120,89 @@ def test_the_public_sdk_api_the_web_service_relies_on_is_there():
     assert list(inspect.signature(AbstractVerifier.verify).parameters) == [
         "self", "headers", "serialized_request_env", "deserialized_request_env"]
     assert issubclass(VerificationException, Exception)
+
+
+# --- the serializer (skill/alexa/serializer.py) ----------------------------------------------
+
+_SERIALIZER_INTERNALS = ("_DefaultSerializer__load_class_from_name",
+                         "_DefaultSerializer__deserialize_datetime")
+
+
+def test_the_fast_serializer_overrides_methods_the_sdk_still_has():
+    """The speed-up replaces two private methods of ask-sdk-core's DefaultSerializer. Renamed in
+    an upgrade, they would simply stop being called (slower, still right): this says so."""
+    from ask_sdk_core.serialize import DefaultSerializer
+
+    missing = [name for name in _SERIALIZER_INTERNALS if not hasattr(DefaultSerializer, name)]
+    assert missing == [], (
+        f"ask-sdk-core {version('ask-sdk-core')} has no {missing}: re-check "
+        "skill/alexa/serializer.py against the new DefaultSerializer")
+
+
+def test_the_skill_deserializes_through_the_fast_paths(monkeypatch):
+    import json
+
+    from ask_sdk_model import RequestEnvelope
+
+    from skill.alexa.serializer import FastSerializer
+    from skill.app import build_skill
+
+    called: list[str] = []
+    for name in _SERIALIZER_INTERNALS:
+        original = getattr(FastSerializer, name)
+
+        def spy(self, *args, _original=original, _name=name):
+            called.append(_name)
+            return _original(self, *args)
+
+        monkeypatch.setattr(FastSerializer, name, spy)
+    skill = build_skill()
+    assert isinstance(skill.serializer, FastSerializer)
+    event = (ROOT / "tests" / "fixtures" / "echo_show_cause_coffee.json").read_text()
+    envelope = skill.serializer.deserialize(event, RequestEnvelope)
+    assert envelope.request.timestamp.utcoffset() is not None
+    assert set(called) == set(_SERIALIZER_INTERNALS), json.dumps(called[:5])
+
+
+def test_every_recorded_envelope_deserializes_as_with_the_stock_serializer():
+    from ask_sdk_core.serialize import DefaultSerializer
+    from ask_sdk_model import RequestEnvelope
+
+    from skill.alexa.serializer import FastSerializer
+
+    stock, fast = DefaultSerializer(), FastSerializer()
+    fixtures = sorted((ROOT / "tests" / "fixtures").glob("*.json"))
+    assert len(fixtures) > 100
+    for path in fixtures:
+        text = path.read_text(encoding="utf-8")
+        ours = fast.deserialize(text, RequestEnvelope)
+        theirs = stock.deserialize(text, RequestEnvelope)
+        assert ours == theirs, path.name
+        assert fast.serialize(ours) == stock.serialize(theirs), path.name
+
+
+def test_alexa_api_answers_deserialize_as_with_the_stock_serializer():
+    """Reminders carry dates in several shapes: with and without a zone, with milliseconds."""
+    import json
+
+    from ask_sdk_core.serialize import DefaultSerializer
+
+    from skill.alexa.reminders import _readable_alert_info
+    from skill.alexa.serializer import FastSerializer
+
+    _readable_alert_info()
+    answer = json.dumps({"totalCount": "3", "links": {"next": None}, "alerts": [
+        {"alertToken": f"t{n}", "createdTime": created, "updatedTime": created, "status": "ON",
+         "version": "1", "trigger": {"type": "SCHEDULED_ABSOLUTE", "scheduledTime": scheduled,
+                                     "timeZoneId": "Europe/London"}}
+        for n, (created, scheduled) in enumerate([
+            ("2026-12-02T08:00:00Z", "2026-12-03T08:00:00"),
+            ("2026-12-02T08:00:00.797+00:00", "2026-12-03T08:00:00.000"),
+            ("Wed, 02 Dec 2026 08:00:00 GMT", "2026-12-03"),   # not ISO: the SDK's parser
+        ])]})
+    kind = ("ask_sdk_model.services.reminder_management.get_reminders_response."
+            "GetRemindersResponse")
+    ours = FastSerializer().deserialize(answer, kind)
+    theirs = DefaultSerializer().deserialize(answer, kind)
+    assert ours == theirs
+    assert [a.created_time for a in ours.alerts] == [a.created_time for a in theirs.alerts]
