@@ -18,6 +18,12 @@ tests/statements_dev_phrasings_round2.yaml (83 statements: a body part with what
 habit named, weeks of twitching, a new medicine, a relative's condition) was written the same
 way for the second round of situations, and tuned on in turn. Measured the same way, intent and
 slots: word for word 22.9% -> 89.2%, resolver 50.6% -> 92.8%, statistical 71.1% -> 96.4%.
+
+tests/statements_dev_phrasings_round3.yaml (319 phrasings: statements, two things in one breath,
+roundabout lead-ins, names said back, requests the skill does not cover) was written in four
+parts, each scored before the change it guided, and tuned on in turn; its header holds every
+part's before-figures. All 319 after the round, intent and slots: word for word 77.4%, resolver
+93.4%, statistical 92.8%.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from tests.labels import labels_the_content_lacks
 
 DEV_SET = Path(__file__).parent / "statements_dev_phrasings.yaml"
 ROUND_2 = Path(__file__).parent / "statements_dev_phrasings_round2.yaml"
+ROUND_3 = Path(__file__).parent / "statements_dev_phrasings_round3.yaml"
 
 
 @cache
@@ -97,3 +104,27 @@ def test_situations_of_the_second_round_keep_the_level_reached(scorer, floor):
 def test_the_statistical_stand_in_keeps_the_second_round_level_reached():
     result = scored(STATISTICAL, ROUND_2)
     assert result.full_accuracy >= 0.95, result.report()
+
+
+def test_the_third_round_set_is_a_development_set_of_distinct_phrasings():
+    says = [case.say for case in load_cases(ROUND_3)]
+    assert len(says) >= 300
+    assert len(set(says)) == len(says)
+    assert ROUND_3.parent.name == "tests"
+    assert not set_info(ROUND_3).gate
+
+
+def test_every_third_round_label_names_an_entry_the_content_has():
+    assert labels_the_content_lacks(ROUND_3) == []
+
+
+@pytest.mark.parametrize(("scorer", "floor"), [(WORD_FOR_WORD, 0.77), (RESOLVER, 0.93)])
+def test_how_people_talk_of_the_third_round_keeps_the_level_reached(scorer, floor):
+    result = scored(scorer, ROUND_3)
+    assert result.full_accuracy >= floor, result.report()
+
+
+@pytest.mark.skipif(not statistical_available(), reason="scikit-learn (dev extra) not installed")
+def test_the_statistical_stand_in_keeps_the_third_round_level_reached():
+    result = scored(STATISTICAL, ROUND_3)
+    assert result.full_accuracy >= 0.92, result.report()
