@@ -23,6 +23,13 @@ FAMILIES = {
         "my face is numb on one side", "i can't move my right arm", "my arm suddenly went weak",
         "my wife's left side is weak", "my dad's left arm is weak", "he feels weak on one side",
         "my husband can't move his arm", "my mum can't lift her arm"],
+    "an arm, leg, hand, face or side, one's own or anyone's": [
+        "my left leg feels weak all of a sudden", "my right hand won't move",
+        "the left side of my face feels numb", "my whole right side has gone dead",
+        "my nan's right leg just went weak", "my boss can't feel his left hand",
+        "i suddenly can't lift my right arm", "i've lost all feeling in my left leg",
+        "my father's left leg just gave out", "help my dad can't move his arm",
+        "his arm went numb and he can't talk", "i can't talk and my arm went numb"],
     "a drooping face": [
         "my face is drooping", "one side of my face is drooping", "my husband's face is drooping",
         "one side of my mum's face is drooping", "her mouth is drooping",
@@ -86,3 +93,14 @@ def test_every_emergency_phrasing_family_is_understood_word_for_word(locale, fam
     "is my twitching serious", "should i worry about my twitching"])
 def test_twitching_about_oneself_or_a_relative_without_an_emergency_sign_is_no_emergency(say):
     assert load_resolver("en-US").resolve(say).intent != "EmergencyIntent"
+
+
+@pytest.mark.parametrize("say", [
+    "my toe went numb", "my finger is numb", "my foot went numb", "my knee went weak",
+    "his toe went numb", "my lip is numb", "my thumb feels numb", "my dad's foot is numb"])
+def test_a_numb_or_weak_part_other_than_an_arm_leg_hand_face_or_side_is_no_emergency(say):
+    """The part stays a written word next to {Whose}, never a slot: a slot would take any part
+    Alexa hears, word for word or as a word outside its list, and a numb toe is no stroke."""
+    resolver = load_resolver("en-US")
+    assert resolver.resolve(say).intent != "EmergencyIntent"
+    assert resolver.resolve(say, strict=True).intent != "EmergencyIntent"
