@@ -1,7 +1,7 @@
 """Writes interaction_models/<locale>.json from the model sources and the content.
 
-One command (`make model`, or `python -m skill.build.model`) keeps the model in step with the content:
-slot values, ids and synonyms come from content entries, sample utterances from
+One command (`make model`, or `python -m skill.build.model`) keeps the model in step with the
+content: slot values, ids and synonyms come from content entries, sample utterances from
 interaction_models/intents/*.yaml. `--check` exits 1 when a checked-in file is stale, and the
 test suite runs the same comparison.
 """
@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from skill.content import Content, ContentError, load_content
 from skill.build.model_checks import Origin, Report, check_model
+from skill.content import Content, ContentError, load_content
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS_DIR = ROOT / "interaction_models"
@@ -34,7 +34,7 @@ class ModelError(ValueError):
 
 
 class ModelRefused(ModelError):
-    """The model breaks a rule (skill/build/model_checks.py); `problems` holds one line per problem."""
+    """The model breaks a rule (skill/build/model_checks.py); `problems`: one line per problem."""
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__(f"{len(problems)} problem(s):\n" + "\n".join(problems))
