@@ -328,14 +328,45 @@ def check_models(content: Content | None = None, intents_dir: Path | None = None
     """The models and, per locale, what the rules of skill/build/model_checks.py find in them."""
     models, origins, value_sources, groups = compose_models(content, intents_dir, source_path)
     reports: dict[str, Report] = {}
-    done: dict[str, Report] = {}   # locales with byte-identical models are checked once
     for locale, model in models.items():
-        key = render(model)
-        if key not in done:
-            done[key] = check_model(model["interactionModel"]["languageModel"], origins,
-                                    value_sources, groups, _locator(value_sources))
-        reports[locale] = done[key]
+        reports[locale] = _checked(model, origins, value_sources, groups)
     return models, reports
+
+
+# Reports already made in this process, by everything a report depends on. Checking one model
+# takes minutes (every filled-in form of some 25,000 samples against every other), and a test
+# run, `make skill-package` after `make model` or a build per locale asks again about models that
+# have not changed: byte-identical locales, or the same sources read twice.
+_REPORTS: dict[tuple[str, ...], Report] = {}
+_REPORTS_KEPT = 4
+
+
+def _checked(model: dict[str, Any], origins: dict[str, dict[str, Origin]],
+             value_sources: dict[str, str], groups: list[list[str]]) -> Report:
+    """check_model's report on this model, made once per process for the same inputs.
+
+    The rules are a function of the model, of where each sample was written (`origins`, for the
+    file:line in a message), of the entry groups, and of the text of the files the slot values
+    come from (a message names their line): the key holds all of them, exactly, so a changed
+    source line is checked afresh.
+    """
+    sources = sorted(set(value_sources.values()))
+    texts = []
+    for source in sources:
+        try:
+            texts.append((ROOT / source).read_text(encoding="utf-8"))
+        except OSError:
+            texts.append("")
+    key = (render(model), repr(origins), repr(sorted(value_sources.items())), repr(groups),
+           *sources, *texts)
+    report = _REPORTS.get(key)
+    if report is None:
+        if len(_REPORTS) >= _REPORTS_KEPT:
+            _REPORTS.clear()
+        report = _REPORTS[key] = check_model(model["interactionModel"]["languageModel"],
+                                             origins, value_sources, groups,
+                                             _locator(value_sources))
+    return report
 
 
 def _locator(value_sources: dict[str, str]) -> Any:
