@@ -278,9 +278,6 @@ def skill_package(out: Path, endpoint: str | None = None, *,
     """
     from skill.build.model import build_models, minified, stale_models
 
-    stale = stale_models(build_models())   # ModelRefused (a ValueError) names every problem
-    if stale:
-        raise ValueError(f"interaction_models/{stale[0]}.json is stale: run `make model`")
     manifest = json.loads(SKILL_JSON.read_text(encoding="utf-8"))
     body = manifest["manifest"]
     if endpoint:
@@ -297,6 +294,10 @@ def skill_package(out: Path, endpoint: str | None = None, *,
         gaps = submission_gaps(manifest, endpoint)
         if gaps:
             raise ValueError("not ready for submission; missing: " + "; ".join(gaps))
+    # Last, as it takes minutes: what was asked for is refused at once when it is wrong.
+    stale = stale_models(build_models())   # ModelRefused (a ValueError) names every problem
+    if stale:
+        raise ValueError(f"interaction_models/{stale[0]}.json is stale: run `make model`")
     if out.exists():
         shutil.rmtree(out)
     models = out / "interactionModels" / "custom"
