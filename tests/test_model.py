@@ -359,3 +359,48 @@ def test_a_word_type_that_cannot_be_a_slot_type_is_refused_with_the_reason(tmp_p
     intents_dir, source = _fixture(tmp_path, {"EmergencyIntent": WHO}, extra)
     with pytest.raises(ModelError, match=reason):
         build_models(intents_dir=intents_dir, source_path=source)
+
+
+def test_a_models_check_runs_again_whenever_anything_it_depends_on_changes(monkeypatch,
+                                                                             tmp_path):
+    """The check report is kept for the process (a check takes minutes), but only for exactly the
+    same inputs: a changed sample, sample line, entry group or value file is checked afresh."""
+    import copy
+    import dataclasses
+
+    from skill.build import model as builder
+    from skill.build.model_checks import Report
+
+    checked: list[object] = []
+    monkeypatch.setattr(builder, "check_model", lambda *args: checked.append(args) or Report())
+    monkeypatch.setattr(builder, "_REPORTS", {})
+    models, origins, sources, groups = builder.compose_models()
+    model = models["en-US"]
+
+    first = builder._checked(model, origins, sources, groups)
+    assert builder._checked(model, origins, sources, groups) is first
+    assert len(checked) == 1
+
+    changed = copy.deepcopy(model)
+    changed["interactionModel"]["languageModel"]["intents"][0]["samples"].append("a new one")
+    builder._checked(changed, origins, sources, groups)
+    assert len(checked) == 2
+
+    moved = {intent: dict(forms) for intent, forms in origins.items()}
+    intent = next(iter(moved))
+    form = next(iter(moved[intent]))
+    moved[intent][form] = dataclasses.replace(moved[intent][form], line=99_999)
+    builder._checked(model, moved, sources, groups)
+    assert len(checked) == 3
+
+    builder._checked(model, origins, sources, [*groups, ["caffeine", "stress"]])
+    assert len(checked) == 4
+
+    value_file = tmp_path / "causes.yaml"   # a message names a value's line in its file
+    value_file.write_text("- id: caffeine\n", encoding="utf-8")
+    elsewhere = {**sources, "CauseType": str(value_file)}
+    builder._checked(model, origins, elsewhere, groups)
+    assert builder._checked(model, origins, elsewhere, groups) is not None and len(checked) == 5
+    value_file.write_text("\n- id: caffeine\n", encoding="utf-8")
+    builder._checked(model, origins, elsewhere, groups)
+    assert len(checked) == 6
