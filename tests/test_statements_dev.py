@@ -45,86 +45,56 @@ from skill.simulator.understanding import (
 )
 from tests.labels import labels_the_content_lacks
 
-DEV_SET = Path(__file__).parent / "statements_dev_phrasings.yaml"
-ROUND_2 = Path(__file__).parent / "statements_dev_phrasings_round2.yaml"
-ROUND_3 = Path(__file__).parent / "statements_dev_phrasings_round3.yaml"
+HERE = Path(__file__).parent
+
+# Each development set: at least how many phrasings it holds, and the level reached per scorer
+# (intent and slots), below which a change to the samples has lost some of them.
+ROUNDS = {
+    "statements_dev_phrasings.yaml": (150, {WORD_FOR_WORD: 0.83, RESOLVER: 0.90,
+                                            STATISTICAL: 0.80}),
+    "statements_dev_phrasings_round2.yaml": (80, {WORD_FOR_WORD: 0.88, RESOLVER: 0.92,
+                                                  STATISTICAL: 0.95}),
+    "statements_dev_phrasings_round3.yaml": (300, {WORD_FOR_WORD: 0.77, RESOLVER: 0.93,
+                                                   STATISTICAL: 0.92}),
+}
+LEVELS = [(name, scorer, floor) for name, (_, floors) in ROUNDS.items()
+          for scorer, floor in floors.items()]
 
 
 @cache
-def scored(scorer: str, path: Path = DEV_SET) -> Score:
+def scored(scorer: str, name: str) -> Score:
+    path = HERE / name
     return score(set_info(path).locale, path, scorer=scorer)
 
 
-def test_the_development_set_has_at_least_150_phrasings_none_twice():
-    says = [case.say for case in load_cases(DEV_SET)]
-    assert len(says) >= 150
+@pytest.mark.parametrize("name", ROUNDS)
+def test_each_development_set_is_large_enough_with_no_phrasing_twice(name):
+    says = [case.say for case in load_cases(HERE / name)]
+    assert len(says) >= ROUNDS[name][0]
     assert len(set(says)) == len(says)
 
 
-def test_the_development_set_is_kept_apart_from_the_held_out_sets():
-    assert DEV_SET.parent.name == "tests"
-    assert not set_info(DEV_SET).gate  # tuned on: never counted among the held-out gates
+@pytest.mark.parametrize("name", ROUNDS)
+def test_each_development_set_is_kept_apart_from_the_held_out_sets(name):
+    assert (HERE / name).parent.name == "tests"
+    assert not set_info(HERE / name).gate  # tuned on: never counted among the held-out gates
 
 
-def test_every_label_names_an_entry_the_content_has():
-    assert labels_the_content_lacks(DEV_SET) == []
+@pytest.mark.parametrize("name", ROUNDS)
+def test_every_label_names_an_entry_the_content_has(name):
+    assert labels_the_content_lacks(HERE / name) == []
 
 
-@pytest.mark.parametrize(("scorer", "floor"), [(WORD_FOR_WORD, 0.83), (RESOLVER, 0.90)])
-def test_statements_and_names_said_back_keep_the_level_reached(scorer, floor):
-    result = scored(scorer)
+@pytest.mark.parametrize(("name", "scorer", "floor"),
+                         [level for level in LEVELS if level[1] != STATISTICAL])
+def test_each_development_set_keeps_the_level_reached(name, scorer, floor):
+    result = scored(scorer, name)
     assert result.full_accuracy >= floor, result.report()
 
 
 @pytest.mark.skipif(not statistical_available(), reason="scikit-learn (dev extra) not installed")
-def test_the_statistical_stand_in_keeps_the_level_reached():
-    result = scored(STATISTICAL)
-    assert result.full_accuracy >= 0.80, result.report()
-
-
-def test_the_second_round_set_is_a_development_set_of_distinct_statements():
-    says = [case.say for case in load_cases(ROUND_2)]
-    assert len(says) >= 80
-    assert len(set(says)) == len(says)
-    assert ROUND_2.parent.name == "tests"
-    assert not set_info(ROUND_2).gate
-
-
-def test_every_second_round_label_names_an_entry_the_content_has():
-    assert labels_the_content_lacks(ROUND_2) == []
-
-
-@pytest.mark.parametrize(("scorer", "floor"), [(WORD_FOR_WORD, 0.88), (RESOLVER, 0.92)])
-def test_situations_of_the_second_round_keep_the_level_reached(scorer, floor):
-    result = scored(scorer, ROUND_2)
+@pytest.mark.parametrize(("name", "scorer", "floor"),
+                         [level for level in LEVELS if level[1] == STATISTICAL])
+def test_the_statistical_stand_in_keeps_the_level_reached(name, scorer, floor):
+    result = scored(scorer, name)
     assert result.full_accuracy >= floor, result.report()
-
-
-@pytest.mark.skipif(not statistical_available(), reason="scikit-learn (dev extra) not installed")
-def test_the_statistical_stand_in_keeps_the_second_round_level_reached():
-    result = scored(STATISTICAL, ROUND_2)
-    assert result.full_accuracy >= 0.95, result.report()
-
-
-def test_the_third_round_set_is_a_development_set_of_distinct_phrasings():
-    says = [case.say for case in load_cases(ROUND_3)]
-    assert len(says) >= 300
-    assert len(set(says)) == len(says)
-    assert ROUND_3.parent.name == "tests"
-    assert not set_info(ROUND_3).gate
-
-
-def test_every_third_round_label_names_an_entry_the_content_has():
-    assert labels_the_content_lacks(ROUND_3) == []
-
-
-@pytest.mark.parametrize(("scorer", "floor"), [(WORD_FOR_WORD, 0.77), (RESOLVER, 0.93)])
-def test_how_people_talk_of_the_third_round_keeps_the_level_reached(scorer, floor):
-    result = scored(scorer, ROUND_3)
-    assert result.full_accuracy >= floor, result.report()
-
-
-@pytest.mark.skipif(not statistical_available(), reason="scikit-learn (dev extra) not installed")
-def test_the_statistical_stand_in_keeps_the_third_round_level_reached():
-    result = scored(STATISTICAL, ROUND_3)
-    assert result.full_accuracy >= 0.92, result.report()
