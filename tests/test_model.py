@@ -375,32 +375,37 @@ def test_a_models_check_runs_again_whenever_anything_it_depends_on_changes(monke
     monkeypatch.setattr(builder, "check_model", lambda *args: checked.append(args) or Report())
     monkeypatch.setattr(builder, "_REPORTS", {})
     models, origins, sources, groups = builder.compose_models()
+
+    def check(model, origins, sources, groups):   # as check_models asks, per locale
+        return builder._checked(model, builder._inputs(origins, sources, groups), origins,
+                                sources, groups)
+
     model = models["en-US"]
 
-    first = builder._checked(model, origins, sources, groups)
-    assert builder._checked(model, origins, sources, groups) is first
+    first = check(model, origins, sources, groups)
+    assert check(model, origins, sources, groups) is first
     assert len(checked) == 1
 
     changed = copy.deepcopy(model)
     changed["interactionModel"]["languageModel"]["intents"][0]["samples"].append("a new one")
-    builder._checked(changed, origins, sources, groups)
+    check(changed, origins, sources, groups)
     assert len(checked) == 2
 
     moved = {intent: dict(forms) for intent, forms in origins.items()}
     intent = next(iter(moved))
     form = next(iter(moved[intent]))
     moved[intent][form] = dataclasses.replace(moved[intent][form], line=99_999)
-    builder._checked(model, moved, sources, groups)
+    check(model, moved, sources, groups)
     assert len(checked) == 3
 
-    builder._checked(model, origins, sources, [*groups, ["caffeine", "stress"]])
+    check(model, origins, sources, [*groups, ["caffeine", "stress"]])
     assert len(checked) == 4
 
     value_file = tmp_path / "causes.yaml"   # a message names a value's line in its file
     value_file.write_text("- id: caffeine\n", encoding="utf-8")
     elsewhere = {**sources, "CauseType": str(value_file)}
-    builder._checked(model, origins, elsewhere, groups)
-    assert builder._checked(model, origins, elsewhere, groups) is not None and len(checked) == 5
+    check(model, origins, elsewhere, groups)
+    assert check(model, origins, elsewhere, groups) is not None and len(checked) == 5
     value_file.write_text("\n- id: caffeine\n", encoding="utf-8")
-    builder._checked(model, origins, elsewhere, groups)
+    check(model, origins, elsewhere, groups)
     assert len(checked) == 6

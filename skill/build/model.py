@@ -327,9 +327,10 @@ def check_models(content: Content | None = None, intents_dir: Path | None = None
                                                       dict[str, Report]]:
     """The models and, per locale, what the rules of skill/build/model_checks.py find in them."""
     models, origins, value_sources, groups = compose_models(content, intents_dir, source_path)
+    inputs = _inputs(origins, value_sources, groups)   # shared by every locale: made once
     reports: dict[str, Report] = {}
     for locale, model in models.items():
-        reports[locale] = _checked(model, origins, value_sources, groups)
+        reports[locale] = _checked(model, inputs, origins, value_sources, groups)
     return models, reports
 
 
@@ -341,24 +342,27 @@ _REPORTS: dict[tuple[str, ...], Report] = {}
 _REPORTS_KEPT = 4
 
 
-def _checked(model: dict[str, Any], origins: dict[str, dict[str, Origin]],
-             value_sources: dict[str, str], groups: list[list[str]]) -> Report:
-    """check_model's report on this model, made once per process for the same inputs.
-
-    The rules are a function of the model, of where each sample was written (`origins`, for the
-    file:line in a message), of the entry groups, and of the text of the files the slot values
-    come from (a message names their line): the key holds all of them, exactly, so a changed
-    source line is checked afresh.
-    """
-    sources = sorted(set(value_sources.values()))
+def _inputs(origins: dict[str, dict[str, Origin]], value_sources: dict[str, str],
+            groups: list[list[str]]) -> tuple[str, ...]:
+    """Everything besides the model itself that a report depends on, exactly: where each sample
+    was written (`origins`, for the file:line in a message), the entry groups, and the text of
+    the files the slot values come from (a message names their line)."""
     texts = []
-    for source in sources:
+    for source in sorted(set(value_sources.values())):
         try:
             texts.append((ROOT / source).read_text(encoding="utf-8"))
         except OSError:
             texts.append("")
-    key = (render(model), repr(origins), repr(sorted(value_sources.items())), repr(groups),
-           *sources, *texts)
+    return (repr(origins), repr(sorted(value_sources.items())), repr(groups), *texts)
+
+
+def _checked(model: dict[str, Any], inputs: tuple[str, ...],
+             origins: dict[str, dict[str, Origin]], value_sources: dict[str, str],
+             groups: list[list[str]]) -> Report:
+    """check_model's report on this model, made once per process for the same model and
+    `inputs` (from `_inputs`), so a changed sample, line, group or value file is checked afresh.
+    """
+    key = (render(model), *inputs)
     report = _REPORTS.get(key)
     if report is None:
         if len(_REPORTS) >= _REPORTS_KEPT:
