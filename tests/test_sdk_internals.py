@@ -16,6 +16,8 @@ import tomllib
 from importlib.metadata import version
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 SDK_PACKAGES = ("flask-ask-sdk", "ask-sdk-webservice-support")
 
@@ -124,16 +126,24 @@ def test_the_public_sdk_api_the_web_service_relies_on_is_there():
 
 # --- the serializer (skill/alexa/serializer.py) ----------------------------------------------
 
+# Overridden by skill/alexa/serializer.py ...
 _SERIALIZER_INTERNALS = ("_DefaultSerializer__load_class_from_name",
-                         "_DefaultSerializer__deserialize_datetime")
+                         "_DefaultSerializer__deserialize_datetime",
+                         "_DefaultSerializer__deserialize",
+                         "_DefaultSerializer__deserialize_model")
+# ... and called by it, as the SDK's own code calls them.
+_SERIALIZER_CALLED = ("_DefaultSerializer__deserialize_primitive",
+                      "_DefaultSerializer__get_obj_by_discriminator")
 
 
 def test_the_fast_serializer_overrides_methods_the_sdk_still_has():
-    """The speed-up replaces two private methods of ask-sdk-core's DefaultSerializer. Renamed in
-    an upgrade, they would simply stop being called (slower, still right): this says so."""
+    """The speed-up replaces private methods of ask-sdk-core's DefaultSerializer and calls two
+    more. Renamed in an upgrade, the replaced ones would simply stop being called (slower, still
+    right) and the called ones would fail: this says which to re-check."""
     from ask_sdk_core.serialize import DefaultSerializer
 
-    missing = [name for name in _SERIALIZER_INTERNALS if not hasattr(DefaultSerializer, name)]
+    missing = [name for name in _SERIALIZER_INTERNALS + _SERIALIZER_CALLED
+               if not hasattr(DefaultSerializer, name)]
     assert missing == [], (
         f"ask-sdk-core {version('ask-sdk-core')} has no {missing}: re-check "
         "skill/alexa/serializer.py against the new DefaultSerializer")
@@ -206,3 +216,83 @@ def test_alexa_api_answers_deserialize_as_with_the_stock_serializer():
     theirs = DefaultSerializer().deserialize(answer, kind)
     assert ours == theirs
     assert [a.created_time for a in ours.alerts] == [a.created_time for a in theirs.alerts]
+
+
+def test_every_answer_to_a_recorded_envelope_serializes_as_with_the_stock_serializer():
+    """Responses carry what envelopes do not: APL documents, directives, cards, enums."""
+    from ask_sdk_core.serialize import DefaultSerializer
+    from ask_sdk_model import RequestEnvelope
+
+    from skill.app import build_skill
+    from skill.config import Settings
+    from tests.alexa_api import FakeAlexaApi
+
+    skill = build_skill(Settings(), api_client=FakeAlexaApi())
+    stock = DefaultSerializer()
+    fixtures = sorted((ROOT / "tests" / "fixtures").glob("*.json"))
+    kinds: set[str] = set()
+    for path in fixtures:
+        envelope = skill.serializer.deserialize(path.read_text(encoding="utf-8"), RequestEnvelope)
+        response = skill.invoke(request_envelope=envelope, context=None)
+        ours = skill.serializer.serialize(response)
+        assert ours == stock.serialize(response), path.name
+        kinds.update(d.get("type", "") for d in (ours.get("response") or {}).get("directives", ()))
+    assert {"Alexa.Presentation.APL.RenderDocument", "Connections.SendRequest"} <= kinds
+
+
+def test_reminder_requests_serialize_as_with_the_stock_serializer():
+    from datetime import datetime
+
+    from ask_sdk_core.serialize import DefaultSerializer
+
+    from skill.alexa.reminders import ClockTime, reminder_request
+    from skill.alexa.serializer import FastSerializer
+
+    request = reminder_request(ClockTime(8, 30), datetime(2026, 12, 2, 7, 0), "Europe/London",
+                               "en-GB", "Time for your daily muscle tip")
+    ours = FastSerializer().serialize(request)
+    assert ours == DefaultSerializer().serialize(request)
+    assert ours["trigger"]["timeZoneId"] == "Europe/London"
+
+
+@pytest.mark.parametrize("payload, kind", [
+    ('{"version": "1.0", "request": "not an object"}', "ask_sdk_model.RequestEnvelope"),
+    ('{"version": "1.0", "request": {"type": "NoSuchRequest"}}', "ask_sdk_model.RequestEnvelope"),
+    ('{"totalCount": "1", "alerts": [{"status": "SNOOZED"}]}',
+     "ask_sdk_model.services.reminder_management.get_reminders_response.GetRemindersResponse"),
+    ('{"alerts": "x"}', "ask_sdk_model.no_such_module.NoSuchClass"),
+])
+def test_a_document_the_stock_serializer_refuses_is_refused_the_same_way(payload, kind):
+    """Bad input fails as a SerializationException, as with the stock serializer, never as
+    another error (the web service turns that one into a 400)."""
+    from ask_sdk_core.exceptions import SerializationException
+    from ask_sdk_core.serialize import DefaultSerializer
+
+    from skill.alexa.reminders import _readable_alert_info
+    from skill.alexa.serializer import FastSerializer
+
+    _readable_alert_info()
+    with pytest.raises(SerializationException) as stock:
+        DefaultSerializer().deserialize(payload, kind)
+    with pytest.raises(SerializationException) as ours:
+        FastSerializer().deserialize(payload, kind)
+    assert str(ours.value) == str(stock.value)
+
+
+def test_keys_a_model_does_not_name_are_kept_as_with_the_stock_serializer():
+    import json
+
+    from ask_sdk_core.serialize import DefaultSerializer
+    from ask_sdk_model import RequestEnvelope
+
+    from skill.alexa.serializer import FastSerializer
+
+    event = json.loads((ROOT / "tests" / "fixtures" / "cause_coffee.json").read_text())
+    event["request"]["futureField"] = {"nested": [1, 2]}
+    event["context"]["System"]["device"]["newThing"] = "x"
+    text = json.dumps(event)
+    ours = FastSerializer().deserialize(text, RequestEnvelope)
+    theirs = DefaultSerializer().deserialize(text, RequestEnvelope)
+    assert ours == theirs
+    assert ours.request.futureField == {"nested": [1, 2]}
+    assert FastSerializer().serialize(ours) == DefaultSerializer().serialize(theirs)
