@@ -107,6 +107,8 @@ class FastSerializer(DefaultSerializer):
                         for item, item_type in zip(payload, of, strict=False)]
             else:   # "empty": the stock method's answer to a list or dict type it cannot read
                 return of()
+        if type(payload) is obj_type and obj_type in self.PRIMITIVE_TYPES:
+            return payload   # what str(s), int(n) ... give back: an equal value, no call
         if obj_type in self.PRIMITIVE_TYPES:
             return self._DefaultSerializer__deserialize_primitive(payload, obj_type)  # type: ignore[attr-defined]
         if obj_type is object:
