@@ -347,7 +347,28 @@ def test_a_word_type_lets_one_sample_stand_for_every_person_with_an_id_for_each(
                                 {"id": "my_dads_friend", "name": {"value": "my dad's friend"}}]
 
 
+LIMB = ("name: EmergencyIntent\nslots:\n  - name: Limb\n    type: LimbType\nsamples:\n"
+        "  - \"{Limb} went numb\"\n")
+
+
+def test_an_owned_part_type_is_every_owner_before_every_part_as_one_noun_phrase(tmp_path):
+    intents_dir, source = _fixture(
+        tmp_path, {"EmergencyIntent": LIMB},
+        "word_types:\n  WhoseType: [my, my dad's]\n"
+        "  LimbType: {owner: WhoseType, parts: [arm, left leg]}\n")
+    language = build_models(intents_dir=intents_dir, source_path=source)["en-US"][
+        "interactionModel"]["languageModel"]
+    limb = next(t for t in language["types"] if t["name"] == "LimbType")
+    assert [value["name"]["value"] for value in limb["values"]] == [
+        "my arm", "my left leg", "my dad's arm", "my dad's left leg"]
+    assert limb["values"][3]["id"] == "my_dads_left_leg"
+
+
 @pytest.mark.parametrize(("extra", "reason"), [
+    ("word_types:\n  LimbType: {owner: WhoseType, parts: [arm]}\n", "'owner' .another word type"),
+    ("word_types:\n  WhoseType: [my]\n  LimbType: {owner: WhoseType}\n", "and 'parts'"),
+    ("word_types:\n  WhoseType: [my]\n  LimbType: {owner: WhoseType, parts: [arm, arm]}\n",
+     "lists a word twice"),
     ("word_types:\n  PersonType: [he, he]\n", "lists a word twice"),
     ("word_types:\n  PersonType: he\n", "must map a slot type to a list of words"),
     ("word_types:\n  CauseType: [he]\n", "is both a slot type and a word type"),

@@ -250,21 +250,42 @@ def slot_types(content: Content, mapping: dict[str, str]) -> list[dict[str, Any]
 def word_types(raw: Any, where: str) -> list[dict[str, Any]]:
     """Slot types of plain words no answer speaks (who a statement is about): one value per
     word, so one sample ("{Person} can't breathe") stands for every person, the way Alexa's
-    own slot values multiply a sample, instead of a spelled-out line per person."""
+    own slot values multiply a sample, instead of a spelled-out line per person.
+
+    A type may instead be every word of another word type followed by each of a few parts
+    (`{owner: WhoseType, parts: [arm, leg]}`: "my arm", "my dad's leg" ...): one noun phrase,
+    so a sample never holds two slots side by side ("{Whose} {Part}"), which Alexa could not
+    split reliably.
+    """
     if raw is None:
         return []
-    if not isinstance(raw, dict) or not all(
-            isinstance(words, list) and words and all(isinstance(w, str) for w in words)
-            for words in raw.values()):
+    if not isinstance(raw, dict):
+        raise ModelError(f"{where}: 'word_types' must map a slot type to a list of words")
+    plain = {name: words for name, words in raw.items() if not isinstance(words, dict)}
+    if not all(isinstance(words, list) and words and all(isinstance(w, str) for w in words)
+               for words in plain.values()):
         raise ModelError(f"{where}: 'word_types' must map a slot type to a list of words")
     types = []
     for type_name, words in raw.items():
+        if isinstance(words, dict):
+            words = _owned_parts(type_name, words, plain, where)
         if len(set(words)) != len(words):
             raise ModelError(f"{where}: word type {type_name} lists a word twice")
         types.append({"name": type_name,
                       "values": [{"id": _word_id(word), "name": {"value": word}}
                                  for word in words]})
     return types
+
+
+def _owned_parts(type_name: str, spec: dict[str, Any], plain: dict[str, list[str]],
+                 where: str) -> list[str]:
+    """"my arm", "my dad's left leg" ...: every word of the owner type before every part."""
+    owner, parts = spec.get("owner"), spec.get("parts")
+    if set(spec) != {"owner", "parts"} or owner not in plain or not isinstance(parts, list) \
+            or not parts or not all(isinstance(part, str) and part for part in parts):
+        raise ModelError(f"{where}: word type {type_name} must be a list of words, or "
+                         "'owner' (another word type) and 'parts' (a list of words)")
+    return [f"{word} {part}" for word in plain[owner] for part in parts]
 
 
 def _word_id(word: str) -> str:
