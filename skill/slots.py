@@ -55,6 +55,25 @@ def resolved_ids(handler_input: HandlerInput, slot_name: str) -> tuple[list[obje
     return ids, heard
 
 
+def heard_unlisted(handler_input: HandlerInput, slot_name: str) -> bool:
+    """Whether words were heard in `slot_name` that Alexa's entity resolution matched to none of
+    the slot type's values (ER_SUCCESS_NO_MATCH from every authority it asked).
+
+    Alexa's NLU fills a custom slot with words outside its list; a request without resolutions
+    says nothing either way, and is not counted as unlisted.
+    """
+    request = handler_input.request_envelope.request
+    slots = getattr(getattr(request, "intent", None), "slots", None)
+    slot = slots.get(slot_name) if isinstance(slots, dict) else None
+    heard = getattr(slot, "value", None)
+    resolutions = getattr(getattr(slot, "resolutions", None), "resolutions_per_authority", None)
+    if not isinstance(heard, str) or not heard.strip() or not resolutions:
+        return False
+    codes = [getattr(getattr(authority, "status", None), "code", None)
+             for authority in resolutions]
+    return all(getattr(code, "value", code) != ER_SUCCESS_MATCH for code in codes)
+
+
 def read_slot(handler_input: HandlerInput, slot_name: str, kind: str, content: Content
               ) -> SlotValue:
     """Resolve `slot_name` to an entry of `kind`, or say what was heard that we do not cover."""

@@ -11,7 +11,7 @@ from ask_sdk_model import Response
 
 from skill.content import Content, Entry, Overview
 from skill.reply import last_answer, reply, speaker
-from skill.slots import intent_name, read_slot
+from skill.slots import heard_unlisted, intent_name, read_slot
 
 
 def said_back(handler_input: HandlerInput, content: Content, heard: str | None,
@@ -109,9 +109,29 @@ class FixedTopicHandler(AbstractRequestHandler):
         return reply(handler_input, speaker(handler_input).answer(self.entry_id))
 
 
+class EmergencyHandler(FixedTopicHandler):
+    """A statement of a sign that needs help now: the emergency answer, unconditionally.
+
+    With one exception. Alexa's NLU fills a custom slot with words outside its list, so "my toe
+    went numb" can arrive here with the Limb slot unresolved (no arm, leg, hand, face or side).
+    A numb toe is no stroke sign; the warning signs answer it, with their own safety lines (when
+    to call the emergency number, when to see a doctor), instead of an order to call.
+    """
+
+    limb_slot, instead = "Limb", "warning_signs"
+
+    def __init__(self) -> None:
+        super().__init__("EmergencyIntent", "emergency")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        if heard_unlisted(handler_input, self.limb_slot):
+            return reply(handler_input, speaker(handler_input).answer(self.instead))
+        return super().handle(handler_input)
+
+
 TOPIC_HANDLERS: list[AbstractRequestHandler] = [
     SituationHandler(),   # ahead of BodyPartIntent's TopicHandler: both slots filled
-    FixedTopicHandler("EmergencyIntent", "emergency"),
+    EmergencyHandler(),
     FixedTopicHandler("WhatIsTwitchingIntent", "what_is"),
     FixedTopicHandler("HowCommonIntent", "how_common"),
     FixedTopicHandler("IsItSeriousIntent", "serious"),
