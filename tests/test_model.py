@@ -430,3 +430,59 @@ def test_a_models_check_runs_again_whenever_anything_it_depends_on_changes(monke
     value_file.write_text("\n- id: caffeine\n", encoding="utf-8")
     check(model, origins, elsewhere, groups)
     assert len(checked) == 6
+
+
+SIGN = ("name: EmergencyIntent\nslots:\n  - name: Sign\n    type: SignType\nsamples:\n"
+        "  - i'm having {Sign}\n  - i'm having trouble breathing\n  - i'm having chest pain\n"
+        "  - i'm having a very bad day\n  - i'm having {Sign} now\n")
+
+
+def test_a_sample_a_slotted_sample_of_its_intent_already_says_is_left_out(tmp_path):
+    """Alexa hears "i'm having trouble breathing" through "i'm having {Sign}" when "trouble
+    breathing" is a Sign value, so the spelled-out copy only spends the model's size limit."""
+    intents_dir, source = _fixture(tmp_path, {"EmergencyIntent": SIGN},
+                                   "word_types:\n  SignType: [trouble breathing, a seizure]\n")
+    samples = next(i["samples"] for i in build_models(intents_dir=intents_dir, source_path=source)[
+        "en-US"]["interactionModel"]["languageModel"]["intents"] if i["name"] == "EmergencyIntent")
+    assert samples == ["i'm having {Sign}", "i'm having chest pain", "i'm having a very bad day",
+                       "i'm having {Sign} now"]
+
+
+def test_only_a_slots_own_value_stands_for_words_never_a_synonym_or_part_of_a_word(tmp_path):
+    from skill.build.model import without_spelled_out
+
+    intents = [{"name": "CauseIntent", "slots": [{"name": "Cause", "type": "CauseType"}],
+                "samples": ["does {Cause} cause it", "does coffee cause it",
+                            "does caffeine cause it", "does caffeines cause it",
+                            "does caffeine cause it now"]}]
+    types = [{"name": "CauseType", "values": [
+        {"id": "caffeine", "name": {"value": "caffeine", "synonyms": ["coffee"]}}]}]
+    assert without_spelled_out(intents, types)[0]["samples"] == [
+        "does {Cause} cause it", "does coffee cause it", "does caffeines cause it",
+        "does caffeine cause it now"]
+    assert intents[0]["samples"][2] == "does caffeine cause it"   # the input is left as it was
+
+
+def test_each_locale_leaves_out_only_what_its_own_slot_values_say():
+    for locale, model in MODELS.items():
+        language = model["interactionModel"]["languageModel"]
+        values = {t["name"]: {v["name"]["value"] for v in t["values"]} for t in language["types"]}
+        for intent in language["intents"]:
+            slot_type = {s["name"]: s["type"] for s in intent.get("slots", [])}
+            spelled = set(intent.get("samples", []))
+            for sample in intent.get("samples", []):
+                names = re.findall(r"\{(\w+)\}", sample)
+                if len(names) == 1 and slot_type.get(names[0]) in values:
+                    said = {sample.replace("{" + names[0] + "}", v)
+                            for v in values[slot_type[names[0]]]}
+                    assert not said & spelled, (locale, intent["name"], sorted(said & spelled)[:3])
+
+
+def test_a_word_types_word_may_hold_alternatives_like_a_sample_line(tmp_path):
+    intents_dir, source = _fixture(tmp_path, {"EmergencyIntent": WHO},
+                                   "word_types:\n  PersonType: [\"(he|she) (collapsed|fell)\"]\n")
+    language = build_models(intents_dir=intents_dir, source_path=source)["en-US"][
+        "interactionModel"]["languageModel"]
+    person = next(t for t in language["types"] if t["name"] == "PersonType")
+    assert [v["name"]["value"] for v in person["values"]] == [
+        "he collapsed", "he fell", "she collapsed", "she fell"]

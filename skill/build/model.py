@@ -252,10 +252,11 @@ def word_types(raw: Any, where: str) -> list[dict[str, Any]]:
     word, so one sample ("{Person} can't breathe") stands for every person, the way Alexa's
     own slot values multiply a sample, instead of a spelled-out line per person.
 
-    A type may instead be every word of another word type followed by each of a few parts
-    (`{owner: WhoseType, parts: [arm, leg]}`: "my arm", "my dad's leg" ...): one noun phrase,
-    so a sample never holds two slots side by side ("{Whose} {Part}"), which Alexa could not
-    split reliably.
+    A word may hold alternatives in parentheses, as a sample line does ("my face (is|went)
+    numb" is two values). A type may instead be every word of another word type followed by
+    each of a few parts (`{owner: WhoseType, parts: [arm, leg]}`: "my arm", "my dad's leg"
+    ...): one noun phrase, so a sample never holds two slots side by side ("{Whose} {Part}"),
+    which Alexa could not split reliably.
     """
     if raw is None:
         return []
@@ -265,10 +266,15 @@ def word_types(raw: Any, where: str) -> list[dict[str, Any]]:
     if not all(isinstance(words, list) and words and all(isinstance(w, str) for w in words)
                for words in plain.values()):
         raise ModelError(f"{where}: 'word_types' must map a slot type to a list of words")
+    for type_name, words in plain.items():
+        try:
+            plain[type_name] = [form for word in words for form in expand(word)]
+        except ValueError as error:
+            raise ModelError(f"{where}: word type {type_name}: {error}") from None
     types = []
-    for type_name, words in raw.items():
-        if isinstance(words, dict):
-            words = _owned_parts(type_name, words, plain, where)
+    for type_name, spec in raw.items():
+        words = _owned_parts(type_name, spec, plain, where) if isinstance(spec, dict) \
+            else plain[type_name]
         if len(set(words)) != len(words):
             raise ModelError(f"{where}: word type {type_name} lists a word twice")
         types.append({"name": type_name,
@@ -291,6 +297,69 @@ def _owned_parts(type_name: str, spec: dict[str, Any], plain: dict[str, list[str
 def _word_id(word: str) -> str:
     """An entity id Alexa can return for a word ("my dad's" -> "my_dads"), as for content ids."""
     return re.sub(r"[^a-z0-9]+", "_", word.replace("'", "")).strip("_")
+
+
+_SLOT = re.compile(r"(\{\w+\})")
+
+
+def without_spelled_out(intents: list[dict[str, Any]], types: list[dict[str, Any]]
+                        ) -> list[dict[str, Any]]:
+    """The intents without a sample that one of its intent's slotted samples already says.
+
+    "i'm having trouble breathing" adds nothing beside "i'm having {Sign}" when "trouble
+    breathing" is a Sign value: Alexa (and any word-for-word matcher) hears it through the slot.
+    Both forms often come out of one written line; dropping the spelled-out copy keeps the model
+    under Amazon's size limit for phrasings that are new. Only a value itself counts, never a
+    synonym, so a matcher that reads values alone loses nothing. Slot values differ by locale, so
+    each locale gets its own list.
+    """
+    said = {slot_values["name"]: {value["name"]["value"] for value in slot_values["values"]}
+            for slot_values in types}
+    kept = []
+    for intent in intents:
+        slot_type = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+        by_ends: dict[str, dict[str, list[list[str]]]] = {}   # words before -> words after ->
+        for sample in intent.get("samples", []):
+            parts = _SLOT.split(sample)
+            if len(parts) > 1 and all(slot_type.get(part[1:-1]) in said
+                                      for part in parts[1::2]):
+                by_ends.setdefault(parts[0], {}).setdefault(parts[-1], []).append(parts)
+        if not by_ends:
+            kept.append(intent)
+            continue
+        samples = [sample for sample in intent["samples"]
+                   if "{" in sample or not _said_by(sample, by_ends, slot_type, said)]
+        kept.append({**intent, "samples": samples})
+    return kept
+
+
+def _said_by(sample: str, by_ends: dict[str, dict[str, list[list[str]]]],
+             slot_type: dict[str, str], said: dict[str, set[str]]) -> bool:
+    """Whether a slotted sample, its slots filled with listed values, is this sample."""
+    cuts = [0, *(at + 1 for at, letter in enumerate(sample) if letter == " "), len(sample)]
+    starts = [by_ends[start] for start in {sample[:cut] for cut in cuts}
+              | {sample[:cut - 1] for cut in cuts if cut} if start in by_ends]
+    if not starts:
+        return False
+    ends = {sample[cut:] for cut in cuts} | {sample[cut - 1:] for cut in cuts if cut}
+    word_ends = (*(at for at, letter in enumerate(sample) if letter in " '"), len(sample))
+    return any(_fills(sample, word_ends, len(parts[0]), parts, 1, slot_type, said)
+               for after in starts for end in ends for parts in after.get(end, ()))
+
+
+def _fills(sample: str, word_ends: tuple[int, ...], at: int, parts: list[str], index: int,
+           slot_type: dict[str, str], said: dict[str, set[str]]) -> bool:
+    """Whether parts[index:] (written words, then a slot, in turn) say sample[at:]."""
+    if index == len(parts):
+        return at == len(sample)
+    if index % 2 == 0:   # the written words between slots
+        part = parts[index]
+        return sample.startswith(part, at) and _fills(sample, word_ends, at + len(part), parts,
+                                                      index + 1, slot_type, said)
+    values = said[slot_type[parts[index][1:-1]]]
+    return any(end > at and sample[at:end] in values
+               and _fills(sample, word_ends, end, parts, index + 1, slot_type, said)
+               for end in word_ends)
 
 
 _SOURCE_KEYS = {"invocation_name", "locales", "slot_types", "word_types", "same_subject",
@@ -328,12 +397,17 @@ def compose_models(content: Content | None = None, intents_dir: Path | None = No
     if not isinstance(groups, list) or not all(isinstance(g, list) for g in groups):
         raise ModelError(f"{_relative(source_path)}: 'same_subject' must be a list of id lists")
     models = {}
+    pruned: dict[str, list[dict[str, Any]]] = {}   # locales with the same words share the work
     for locale in source["locales"]:
         # Samples are shared; slot values carry each locale's own words (content `locales:`).
+        types = slot_types(content.for_locale(locale), mapping) + words
+        key = json.dumps(types)
+        if key not in pruned:
+            pruned[key] = without_spelled_out(intents, types)
         language_model = {
             "invocationName": source["invocation_name"],
-            "intents": intents,
-            "types": slot_types(content.for_locale(locale), mapping) + words,
+            "intents": pruned[key],
+            "types": types,
         }
         model: dict[str, Any] = {"languageModel": language_model}
         for key in ("dialog", "prompts"):
