@@ -486,3 +486,37 @@ def test_a_word_types_word_may_hold_alternatives_like_a_sample_line(tmp_path):
     person = next(t for t in language["types"] if t["name"] == "PersonType")
     assert [v["name"]["value"] for v in person["values"]] == [
         "he collapsed", "he fell", "she collapsed", "she fell"]
+
+
+def test_a_sample_standing_for_thousands_is_read_as_a_pattern_and_its_conflicts_still_found(
+        tmp_path, monkeypatch):
+    """Two clause slots side by side with "and" stand for every pair of clauses: too many to
+    list, so the check reads such a sample against the other intents' utterances instead."""
+    from skill.build import model_checks
+
+    monkeypatch.setattr(model_checks, "_LISTED_FORMS", 1)
+    problems = _refusal(tmp_path, {
+        "BodyPartIntent": BODY,
+        "EmergencyIntent": "name: EmergencyIntent\nslots:\n  - name: Cause\n    type: CauseType\n"
+                           "  - name: BodyPart\n    type: BodyPartType\nsamples:\n"
+                           "  - why does my {BodyPart} twitch after {Cause}\n"
+                           "  - why does my {BodyPart} twitch\n",
+        "CauseIntent": "name: CauseIntent\nsamples:\n  - why does my arm twitch after coffee\n"})
+    assert any(line.startswith("EmergencyIntent.yaml:8: 'why does my arm twitch after coffee'")
+               and "means EmergencyIntent and CauseIntent" in line for line in problems), problems
+    assert any(line.startswith("EmergencyIntent.yaml:9: 'why does my arm twitch'")
+               and "means EmergencyIntent and BodyPartIntent" in line for line in problems), problems
+
+
+def test_slot_patterns_say_whole_words_of_listed_phrases_only():
+    from skill.build.slot_patterns import SlotPatterns
+
+    patterns: SlotPatterns[str] = SlotPatterns({"Clause": {"my face is drooping", "i can't talk"}})
+    assert patterns.add("{A} and {B}", {"A": "Clause", "B": "Clause"}, "EmergencyIntent")
+    assert not patterns.add("at {Time}", {"Time": "AMAZON.TIME"}, "ReminderTimeIntent")
+    assert list(patterns.owners("my face is drooping and i can't talk")) == [
+        ("EmergencyIntent", "{A} and {B}")]
+    assert patterns.says("i can't talk and i can't talk")
+    assert not patterns.says("my face is drooping and i can't talk now")
+    assert not patterns.says("my face is drooping and i can't")
+    assert not patterns.says("my face is drooping or i can't talk")

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from skill.build.model_checks import Origin, Report, check_model
+from skill.build.slot_patterns import SlotPatterns
 from skill.content import Content, ContentError, load_content
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -275,8 +276,9 @@ def word_types(raw: Any, where: str) -> list[dict[str, Any]]:
     for type_name, spec in raw.items():
         words = _owned_parts(type_name, spec, plain, where) if isinstance(spec, dict) \
             else plain[type_name]
-        if len(set(words)) != len(words):
-            raise ModelError(f"{where}: word type {type_name} lists a word twice")
+        twice = next((word for index, word in enumerate(words) if word in words[:index]), None)
+        if twice is not None:
+            raise ModelError(f"{where}: word type {type_name} lists a word twice ({twice!r})")
         types.append({"name": type_name,
                       "values": [{"id": _word_id(word), "name": {"value": word}}
                                  for word in words]})
@@ -299,9 +301,6 @@ def _word_id(word: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", word.replace("'", "")).strip("_")
 
 
-_SLOT = re.compile(r"(\{\w+\})")
-
-
 def without_spelled_out(intents: list[dict[str, Any]], types: list[dict[str, Any]]
                         ) -> list[dict[str, Any]]:
     """The intents without a sample that one of its intent's slotted samples already says.
@@ -313,53 +312,21 @@ def without_spelled_out(intents: list[dict[str, Any]], types: list[dict[str, Any
     synonym, so a matcher that reads values alone loses nothing. Slot values differ by locale, so
     each locale gets its own list.
     """
-    said = {slot_values["name"]: {value["name"]["value"] for value in slot_values["values"]}
-            for slot_values in types}
+    values = {slot_type["name"]: {value["name"]["value"] for value in slot_type["values"]}
+              for slot_type in types}
     kept = []
     for intent in intents:
-        slot_type = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
-        by_ends: dict[str, dict[str, list[list[str]]]] = {}   # words before -> words after ->
+        slot_types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+        patterns: SlotPatterns[None] = SlotPatterns(values)
         for sample in intent.get("samples", []):
-            parts = _SLOT.split(sample)
-            if len(parts) > 1 and all(slot_type.get(part[1:-1]) in said
-                                      for part in parts[1::2]):
-                by_ends.setdefault(parts[0], {}).setdefault(parts[-1], []).append(parts)
-        if not by_ends:
+            patterns.add(sample, slot_types, None)
+        if not patterns:
             kept.append(intent)
             continue
         samples = [sample for sample in intent["samples"]
-                   if "{" in sample or not _said_by(sample, by_ends, slot_type, said)]
+                   if "{" in sample or not patterns.says(sample)]
         kept.append({**intent, "samples": samples})
     return kept
-
-
-def _said_by(sample: str, by_ends: dict[str, dict[str, list[list[str]]]],
-             slot_type: dict[str, str], said: dict[str, set[str]]) -> bool:
-    """Whether a slotted sample, its slots filled with listed values, is this sample."""
-    cuts = [0, *(at + 1 for at, letter in enumerate(sample) if letter == " "), len(sample)]
-    starts = [by_ends[start] for start in {sample[:cut] for cut in cuts}
-              | {sample[:cut - 1] for cut in cuts if cut} if start in by_ends]
-    if not starts:
-        return False
-    ends = {sample[cut:] for cut in cuts} | {sample[cut - 1:] for cut in cuts if cut}
-    word_ends = (*(at for at, letter in enumerate(sample) if letter in " '"), len(sample))
-    return any(_fills(sample, word_ends, len(parts[0]), parts, 1, slot_type, said)
-               for after in starts for end in ends for parts in after.get(end, ()))
-
-
-def _fills(sample: str, word_ends: tuple[int, ...], at: int, parts: list[str], index: int,
-           slot_type: dict[str, str], said: dict[str, set[str]]) -> bool:
-    """Whether parts[index:] (written words, then a slot, in turn) say sample[at:]."""
-    if index == len(parts):
-        return at == len(sample)
-    if index % 2 == 0:   # the written words between slots
-        part = parts[index]
-        return sample.startswith(part, at) and _fills(sample, word_ends, at + len(part), parts,
-                                                      index + 1, slot_type, said)
-    values = said[slot_type[parts[index][1:-1]]]
-    return any(end > at and sample[at:end] in values
-               and _fills(sample, word_ends, end, parts, index + 1, slot_type, said)
-               for end in word_ends)
 
 
 _SOURCE_KEYS = {"invocation_name", "locales", "slot_types", "word_types", "same_subject",

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
 
+from skill.build.slot_patterns import SlotPatterns
+
 # Words the speech recogniser drops: a sample carrying one is heard without it.
 FILLERS = frozenset({"um", "umm", "uh", "uhh", "uhm", "hmm", "hm", "er", "erm", "ah", "mm"})
 # Words that wake an Echo; none may appear in a sample (certification rule).
@@ -177,28 +179,68 @@ def filled_forms(sample: str, slots: Mapping[str, str],
             f"{slot}={phrase}" for slot, (phrase, _) in zip(names, combination, strict=True))
 
 
+# A sample standing for more filled-in forms than this is read as a pattern, not listed:
+# "{SignClause} and {OtherSignClause}" alone would be ninety thousand strings to hold and compare.
+_LISTED_FORMS = 2_000
+
+
+def _form_count(sample: str, slots: Mapping[str, str],
+                types: Mapping[str, Mapping[str, Any]]) -> int:
+    count = 1
+    for slot in _SLOT.findall(sample):
+        if slot in slots and slots[slot] in types:
+            count *= max(1, len(_phrases(types[slots[slot]])))
+    return count
+
+
 def _check_conflicts(intents: list[Mapping[str, Any]], types: Mapping[str, Mapping[str, Any]],
                      where: Any, report: Report) -> None:
-    """An utterance two intents claim: one line per pair of source lines, with examples."""
+    """An utterance two intents claim: one line per pair of source lines, with examples.
+
+    Every sample's filled-in forms are listed and compared, except the few that stand for
+    thousands: those are read as patterns against every listed form of the other intents. When
+    such samples come from two intents, only the intent with the most of them keeps its as
+    patterns, so each pair of intents is still compared in full.
+    """
     owner: dict[str, tuple[str, str, str]] = {}   # utterance -> (intent, sample, filling)
     pairs: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
+
+    def claim(utterance: str, name: str, sample: str, filling: str,
+              first: tuple[str, str, str]) -> None:
+        here = where(name, sample)
+        there = "Alexa's built-in phrases" if first[2] == "built-in" else where(first[0], first[1])
+        shown = f"{utterance!r}" + (f" ({filling})" if filling else "")
+        pairs[(here, there, name, first[0])].append(shown)
+
     for intent, phrases in BUILTIN_INTENT_PHRASES.items():
         for phrase in phrases:
             owner.setdefault(phrase, (intent, phrase, "built-in"))
+    large: dict[str, int] = defaultdict(int)
+    for intent in intents:
+        slots = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+        for sample in intent.get("samples", []):
+            if _form_count(sample, slots, types) > _LISTED_FORMS:
+                large[intent["name"]] += 1
+    read_as_pattern = max(large, key=lambda name: large[name]) if large else None
+    patterns: SlotPatterns[str] = SlotPatterns(
+        {name: {phrase for phrase, _ in _phrases(slot_type)} for name, slot_type in types.items()})
     for intent in intents:
         name = intent["name"]
         slots = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
         for sample in intent.get("samples", []):
+            if name == read_as_pattern and _form_count(sample, slots, types) > _LISTED_FORMS \
+                    and patterns.add(sample, slots, name):
+                continue
             for utterance, filling in filled_forms(sample, slots, types):
                 first = owner.setdefault(utterance, (name, sample, filling))
-                if first[0] == name:
-                    continue
-                here = where(name, sample)
-                there = "Alexa's built-in phrases" if first[2] == "built-in" else \
-                    where(first[0], first[1])
-                key = (here, there, name, first[0])
-                shown = f"{utterance!r}" + (f" ({filling})" if filling else "")
-                pairs[key].append(shown)
+                if first[0] != name:
+                    claim(utterance, name, sample, filling, first)
+    if patterns:
+        for utterance, first in owner.items():
+            if first[0] == read_as_pattern:
+                continue
+            for name, sample in patterns.owners(utterance):
+                claim(utterance, name, sample, "", first)
     report.conflicting_utterances = len({e for examples in pairs.values() for e in examples})
     for (here, there, intent, first_intent), examples in sorted(pairs.items()):
         more = f" and {len(examples) - _MAX_SHOWN} more" if len(examples) > _MAX_SHOWN else ""
