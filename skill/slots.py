@@ -35,11 +35,16 @@ def intent_name(handler_input: HandlerInput) -> str | None:
     return None
 
 
-def resolved_ids(handler_input: HandlerInput, slot_name: str) -> tuple[list[object], str | None]:
-    """The value ids Alexa's entity resolution matched for `slot_name`, and the words heard."""
+def _slot(handler_input: HandlerInput, slot_name: str) -> object | None:
+    """The request's slot of that name, or None (no intent, no slots, a malformed request)."""
     request = handler_input.request_envelope.request
     slots = getattr(getattr(request, "intent", None), "slots", None)
-    slot = slots.get(slot_name) if isinstance(slots, dict) else None
+    return slots.get(slot_name) if isinstance(slots, dict) else None
+
+
+def resolved_ids(handler_input: HandlerInput, slot_name: str) -> tuple[list[object], str | None]:
+    """The value ids Alexa's entity resolution matched for `slot_name`, and the words heard."""
+    slot = _slot(handler_input, slot_name)
     heard = getattr(slot, "value", None)
     heard = heard.strip() if isinstance(heard, str) and heard.strip() else None
     if heard and len(heard) > MAX_HEARD:  # never echo a request's megabyte into the speech
@@ -62,9 +67,7 @@ def heard_unlisted(handler_input: HandlerInput, slot_name: str) -> bool:
     Alexa's NLU fills a custom slot with words outside its list; a request without resolutions
     says nothing either way, and is not counted as unlisted.
     """
-    request = handler_input.request_envelope.request
-    slots = getattr(getattr(request, "intent", None), "slots", None)
-    slot = slots.get(slot_name) if isinstance(slots, dict) else None
+    slot = _slot(handler_input, slot_name)
     heard = getattr(slot, "value", None)
     resolutions = getattr(getattr(slot, "resolutions", None), "resolutions_per_authority", None)
     if not isinstance(heard, str) or not heard.strip() or not resolutions:

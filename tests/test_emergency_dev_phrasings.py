@@ -1,7 +1,7 @@
 """Emergency statements from the development sets reach EmergencyIntent word for word.
 
 This is a DEVELOPMENT set, tuned on, not a held-out measure. tests/emergency_dev_phrasings*.yaml
-hold emergency statements written in six rounds (first person and about someone else, every
+hold emergency statements written in seven rounds (first person and about someone else, every
 sign, two signs in one breath, "suddenly", "just now", twitching named too, contractions and
 their absence). Each round was written before the template changes it then guided, so its score
 before tuning estimated how well the templates generalise; after tuning the score only guards
@@ -31,14 +31,17 @@ HERE = Path(__file__).parent
 # a written word) in many frames, went from 0.878 to 1.00 (en-US, the same in every locale); the
 # third set rose to 0.94 with it. A sixth, written by a helper who never saw the samples, went
 # from 0.286 to 0.627 once an owned part became a slot ({Limb}) and general frames were added
-# from its families (a part gone floppy or dead, a fit on the floor, hedged starts ...).
+# from its families (a part gone floppy or dead, a fit on the floor, hedged starts ...). A seventh,
+# weighted to two signs in one breath, went from 0.313 to 0.56 once a sign said as a clause became
+# a slot ("{SignClause} and {OtherSignClause}"); the fourth and sixth rose to 0.51 and 0.65 with it.
 REACHED = {
     "emergency_dev_phrasings.yaml": 0.99,
     "emergency_dev_phrasings_round2.yaml": 0.95,
-    "emergency_dev_phrasings_round3.yaml": 0.94,
-    "emergency_dev_phrasings_round4.yaml": 0.46,
+    "emergency_dev_phrasings_round3.yaml": 0.96,
+    "emergency_dev_phrasings_round4.yaml": 0.51,
     "emergency_dev_phrasings_round5.yaml": 1.00,
-    "emergency_dev_phrasings_round6.yaml": 0.62,
+    "emergency_dev_phrasings_round6.yaml": 0.65,
+    "emergency_dev_phrasings_round7.yaml": 0.56,
 }
 
 

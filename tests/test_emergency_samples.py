@@ -61,6 +61,10 @@ FAMILIES = {
                                   "i need help it's an emergency", "this is a medical emergency",
                                   "my mum is having a medical emergency"],
     "two signs in one breath": [
+        "my face is drooping and i can't talk", "he can't breathe and his lips are blue",
+        "suddenly my speech is slurred and i can't lift my arm",
+        "my chest is tight and my left arm went numb",
+        "my mum's speech is slurred and her face is drooping",
         "my face is drooping and my arm is weak", "my speech is slurred and my arm is weak",
         "my leg is numb and my speech is slurred", "my chest hurts and i can't breathe",
         "i've got chest pain and my arm is numb", "i can't talk properly and my arm is numb",
@@ -141,3 +145,45 @@ def test_an_arm_leg_hand_face_or_side_from_the_list_is_the_emergency_by_every_nl
         speech = turn.answers[0]["response"]["outputSpeech"]["ssml"].lower()
         assert speech.startswith("<speak>call nine one one now"), (nlu, speech)
         assert turn.answers[0]["response"].get("shouldEndSession") is True, nlu
+
+
+def _answer(slots: dict[str, tuple[str, bool]]) -> dict:
+    """The skill's response to EmergencyIntent with these slots: name -> (words, listed)."""
+    from skill.app import build_skill, handle_event
+    from skill.config import Settings
+    from skill.simulator.envelope import Conversation, slot
+    from tests.alexa_api import FakeAlexaApi
+
+    types = {"Limb": "LimbType", "SignClause": "SignClauseType",
+             "OtherSignClause": "SignClauseType"}
+    filled = {name: slot(name, words, slot_type=types[name],
+                         match=(words.replace(" ", "_"), words) if listed else None)
+              for name, (words, listed) in slots.items()}
+    event = Conversation().intent("EmergencyIntent", filled)
+    return handle_event(build_skill(Settings(), api_client=FakeAlexaApi()), event)["response"]
+
+
+@pytest.mark.parametrize("slots", [
+    {"SignClause": ("my eye twitches", False), "OtherSignClause": ("i'm tired", False)},
+    {"SignClause": ("my calf aches", False)},
+    {"Limb": ("my toe", False), "SignClause": ("my foot tingles", False)},
+])
+def test_sign_slots_heard_but_none_listed_get_the_warning_signs_not_the_call(slots):
+    """Alexa's NLU may send "my eye twitches and i'm tired" here through "{SignClause} and
+    {OtherSignClause}", every clause unresolved: no sign the skill knows was said."""
+    response = _answer(slots)
+    speech = response["outputSpeech"]["ssml"].lower()
+    assert not speech.startswith("<speak>call nine one one now"), speech
+    assert "doctor" in speech and response.get("shouldEndSession") is not True
+
+
+@pytest.mark.parametrize("slots", [
+    {"SignClause": ("i'm so scared", False), "OtherSignClause": ("i can't breathe", True)},
+    {"SignClause": ("my face is drooping", True), "OtherSignClause": ("i feel odd", False)},
+    {"Limb": ("my toe", False), "SignClause": ("my speech is slurred", True)},
+    {"SignClause": ("he can't talk", True)},
+])
+def test_one_listed_sign_among_the_sign_slots_is_the_emergency(slots):
+    response = _answer(slots)
+    assert response["outputSpeech"]["ssml"].lower().startswith("<speak>call nine one one now")
+    assert response.get("shouldEndSession") is True

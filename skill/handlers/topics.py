@@ -11,7 +11,7 @@ from ask_sdk_model import Response
 
 from skill.content import Content, Entry, Overview
 from skill.reply import last_answer, reply, speaker
-from skill.slots import heard_unlisted, intent_name, read_slot
+from skill.slots import heard_unlisted, intent_name, read_slot, resolved_ids
 
 
 def said_back(handler_input: HandlerInput, content: Content, heard: str | None,
@@ -113,18 +113,22 @@ class EmergencyHandler(FixedTopicHandler):
     """A statement of a sign that needs help now: the emergency answer, unconditionally.
 
     With one exception. Alexa's NLU fills a custom slot with words outside its list, so "my toe
-    went numb" can arrive here with the Limb slot unresolved (no arm, leg, hand, face or side).
-    A numb toe is no stroke sign; the warning signs answer it, with their own safety lines (when
-    to call the emergency number, when to see a doctor), instead of an order to call.
+    went numb" can arrive here with the Limb slot unresolved (no arm, leg, hand, face or side),
+    and "my eye twitches and i'm tired" with both sign clauses unresolved. A numb toe is no
+    stroke sign; when words were heard in a sign slot and none of those slots matched a listed
+    sign, the warning signs answer, with their own safety lines (when to call the emergency
+    number, when to see a doctor), instead of an order to call. One listed sign is enough for
+    the emergency answer.
     """
 
-    limb_slot, instead = "Limb", "warning_signs"
+    sign_slots, instead = ("Limb", "SignClause", "OtherSignClause"), "warning_signs"
 
     def __init__(self) -> None:
         super().__init__("EmergencyIntent", "emergency")
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        if heard_unlisted(handler_input, self.limb_slot):
+        unlisted = any(heard_unlisted(handler_input, slot) for slot in self.sign_slots)
+        if unlisted and not any(resolved_ids(handler_input, slot)[0] for slot in self.sign_slots):
             return reply(handler_input, speaker(handler_input).answer(self.instead))
         return super().handle(handler_input)
 
