@@ -505,7 +505,8 @@ def test_a_sample_standing_for_thousands_is_read_as_a_pattern_and_its_conflicts_
     assert any(line.startswith("EmergencyIntent.yaml:8: 'why does my arm twitch after coffee'")
                and "means EmergencyIntent and CauseIntent" in line for line in problems), problems
     assert any(line.startswith("EmergencyIntent.yaml:9: 'why does my arm twitch'")
-               and "means EmergencyIntent and BodyPartIntent" in line for line in problems), problems
+               and "means EmergencyIntent and BodyPartIntent" in line
+               for line in problems), problems
 
 
 def test_slot_patterns_say_whole_words_of_listed_phrases_only():
