@@ -368,12 +368,12 @@ def compose_models(content: Content | None = None, intents_dir: Path | None = No
     for locale in source["locales"]:
         # Samples are shared; slot values carry each locale's own words (content `locales:`).
         types = slot_types(content.for_locale(locale), mapping) + words
-        key = json.dumps(types)
-        if key not in pruned:
-            pruned[key] = without_spelled_out(intents, types)
+        vocabulary = json.dumps(types)
+        if vocabulary not in pruned:
+            pruned[vocabulary] = without_spelled_out(intents, types)
         language_model = {
             "invocationName": source["invocation_name"],
-            "intents": pruned[key],
+            "intents": pruned[vocabulary],
             "types": types,
         }
         model: dict[str, Any] = {"languageModel": language_model}

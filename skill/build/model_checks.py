@@ -184,12 +184,12 @@ def filled_forms(sample: str, slots: Mapping[str, str],
 _LISTED_FORMS = 2_000
 
 
-def _form_count(sample: str, slots: Mapping[str, str],
-                types: Mapping[str, Mapping[str, Any]]) -> int:
+def _form_count(sample: str, slots: Mapping[str, str], phrases: Mapping[str, int]) -> int:
+    """How many utterances a sample stands for, given each slot type's number of phrases."""
     count = 1
     for slot in _SLOT.findall(sample):
-        if slot in slots and slots[slot] in types:
-            count *= max(1, len(_phrases(types[slots[slot]])))
+        if slot in slots and slots[slot] in phrases:
+            count *= max(1, phrases[slots[slot]])
     return count
 
 
@@ -215,20 +215,22 @@ def _check_conflicts(intents: list[Mapping[str, Any]], types: Mapping[str, Mappi
     for intent, phrases in BUILTIN_INTENT_PHRASES.items():
         for phrase in phrases:
             owner.setdefault(phrase, (intent, phrase, "built-in"))
-    large: dict[str, int] = defaultdict(int)
+    phrases = {name: {phrase for phrase, _ in _phrases(slot_type)}
+               for name, slot_type in types.items()}
+    counts = {name: len(said) for name, said in phrases.items()}
+    large: dict[str, set[str]] = defaultdict(set)   # intent -> its samples too many to list
     for intent in intents:
         slots = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
         for sample in intent.get("samples", []):
-            if _form_count(sample, slots, types) > _LISTED_FORMS:
-                large[intent["name"]] += 1
-    read_as_pattern = max(large, key=lambda name: large[name]) if large else None
-    patterns: SlotPatterns[str] = SlotPatterns(
-        {name: {phrase for phrase, _ in _phrases(slot_type)} for name, slot_type in types.items()})
+            if _form_count(sample, slots, counts) > _LISTED_FORMS:
+                large[intent["name"]].add(sample)
+    read_as_pattern = max(large, key=lambda name: len(large[name])) if large else None
+    patterns: SlotPatterns[str] = SlotPatterns(phrases)
     for intent in intents:
         name = intent["name"]
         slots = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
         for sample in intent.get("samples", []):
-            if name == read_as_pattern and _form_count(sample, slots, types) > _LISTED_FORMS \
+            if name == read_as_pattern and sample in large[name] \
                     and patterns.add(sample, slots, name):
                 continue
             for utterance, filling in filled_forms(sample, slots, types):
