@@ -333,6 +333,13 @@ def test_a_model_over_amazons_size_limit_is_refused(monkeypatch):
     assert any("characters once minified" in line for line in refused.value.problems)
 
 
+def _built_type(intents_dir, source, name: str) -> dict:
+    """Slot type `name` of the en-US model built from a fixture."""
+    language = build_models(intents_dir=intents_dir, source_path=source)["en-US"][
+        "interactionModel"]["languageModel"]
+    return next(t for t in language["types"] if t["name"] == name)
+
+
 WHO = ("name: EmergencyIntent\nslots:\n  - name: Person\n    type: PersonType\nsamples:\n"
        "  - \"{Person} can't breathe\"\n")
 
@@ -340,9 +347,7 @@ WHO = ("name: EmergencyIntent\nslots:\n  - name: Person\n    type: PersonType\ns
 def test_a_word_type_lets_one_sample_stand_for_every_person_with_an_id_for_each(tmp_path):
     intents_dir, source = _fixture(tmp_path, {"EmergencyIntent": WHO},
                                    "word_types:\n  PersonType: [he, my dad's friend]\n")
-    language = build_models(intents_dir=intents_dir, source_path=source)["en-US"][
-        "interactionModel"]["languageModel"]
-    person = next(t for t in language["types"] if t["name"] == "PersonType")
+    person = _built_type(intents_dir, source, "PersonType")
     assert person["values"] == [{"id": "he", "name": {"value": "he"}},
                                 {"id": "my_dads_friend", "name": {"value": "my dad's friend"}}]
 
@@ -356,9 +361,7 @@ def test_an_owned_part_type_is_every_owner_before_every_part_as_one_noun_phrase(
         tmp_path, {"EmergencyIntent": LIMB},
         "word_types:\n  WhoseType: [my, my dad's]\n"
         "  LimbType: {owner: WhoseType, parts: [arm, left leg]}\n")
-    language = build_models(intents_dir=intents_dir, source_path=source)["en-US"][
-        "interactionModel"]["languageModel"]
-    limb = next(t for t in language["types"] if t["name"] == "LimbType")
+    limb = _built_type(intents_dir, source, "LimbType")
     assert [value["name"]["value"] for value in limb["values"]] == [
         "my arm", "my left leg", "my dad's arm", "my dad's left leg"]
     assert limb["values"][3]["id"] == "my_dads_left_leg"
@@ -486,9 +489,7 @@ def test_each_locale_leaves_out_only_what_its_own_slot_values_say():
 def test_a_word_types_word_may_hold_alternatives_like_a_sample_line(tmp_path):
     intents_dir, source = _fixture(tmp_path, {"EmergencyIntent": WHO},
                                    "word_types:\n  PersonType: [\"(he|she) (collapsed|fell)\"]\n")
-    language = build_models(intents_dir=intents_dir, source_path=source)["en-US"][
-        "interactionModel"]["languageModel"]
-    person = next(t for t in language["types"] if t["name"] == "PersonType")
+    person = _built_type(intents_dir, source, "PersonType")
     assert [v["name"]["value"] for v in person["values"]] == [
         "he collapsed", "he fell", "she collapsed", "she fell"]
 
@@ -509,7 +510,7 @@ def test_a_sample_standing_for_thousands_is_read_as_a_pattern_and_its_conflicts_
         "CauseIntent": "name: CauseIntent\nsamples:\n  - why does my arm twitch after coffee\n"})
     assert any(line.startswith("EmergencyIntent.yaml:8: 'why does my arm twitch after coffee'")
                and "means EmergencyIntent and CauseIntent" in line for line in problems), problems
-    assert any(line.startswith("EmergencyIntent.yaml:9: 'why does my arm twitch'")
+    assert any(line.startswith("EmergencyIntent.yaml:9: ") and "'why does my eyelid twitch'" in line
                and "means EmergencyIntent and BodyPartIntent" in line
                for line in problems), problems
 
