@@ -23,13 +23,19 @@ from samtranslator.yaml_helper import yaml_parse
 from skill.app import build_skill, handle_event
 from skill.config import Settings
 from skill.store import persistence_adapter
+from skill.store.dynamodb import DynamoDbStore, dynamodb_adapter
 from skill.store.records import (
     SaveUserRecord,
     forget,
     remember,
     user_record,
 )
-from skill.store.table import STATE_TABLE_ATTRIBUTE, STATE_TABLE_KEY, STATE_TABLE_VERSION
+from skill.store.table import (
+    STATE_TABLE_ATTRIBUTE,
+    STATE_TABLE_KEY,
+    STATE_TABLE_VERSION,
+    STATE_TABLE_WRITER,
+)
 from tests.conftest import Reply, load_fixture
 
 TEMPLATE = yaml_parse((Path(__file__).resolve().parent.parent / "template.yaml").read_text())
@@ -138,7 +144,8 @@ def test_a_record_written_by_one_turn_is_read_by_the_next_and_deleted_by_forget(
     assert said(skill, "VisitIntent") == (
         'VisitIntent True {"history": ["tip_water"], "score": 0.5, "visits": 1}')
     stored = table.get_item(Key={STATE_TABLE_KEY: USER})["Item"]
-    assert set(stored) == {STATE_TABLE_KEY, STATE_TABLE_ATTRIBUTE, STATE_TABLE_VERSION, "born"}
+    assert set(stored) == {STATE_TABLE_KEY, STATE_TABLE_ATTRIBUTE, STATE_TABLE_VERSION, "born",
+                           STATE_TABLE_WRITER}
     assert stored[STATE_TABLE_VERSION] == 2
     assert stored[STATE_TABLE_ATTRIBUTE]["visits"] == 2
 
@@ -181,6 +188,44 @@ def test_a_slow_table_cannot_hold_a_turn_past_alexas_eight_seconds(dynamodb_url)
     config = adapter.client.meta.config
     assert config.connect_timeout <= 1 and config.read_timeout <= 1
     assert config.retries["total_max_attempts"] <= 2
+
+
+class RepliesLost:
+    """A client whose writes land but whose replies are lost, so botocore sends each write again.
+
+    That is what a read time-out after DynamoDB applied the write looks like from the skill: the
+    copy fails its condition (the version it expects has moved on: by this very write).
+    """
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+    def put_item(self, **request: Any) -> Any:
+        self.client.put_item(**request)
+        return self.client.put_item(**request)
+
+    def transact_write_items(self, **request: Any) -> Any:
+        self.client.transact_write_items(**request)
+        return self.client.transact_write_items(**request)
+
+
+def test_a_write_that_landed_though_its_reply_was_lost_counts_once(table, dynamodb_url):
+    store = DynamoDbStore(table.name, RepliesLost(dynamodb_adapter(table.name,
+                                                                   dynamodb_url).client))
+    assert store.write(USER, {"visits": 1}, store.read(USER)) is True        # the first record
+    assert store.write(USER, {"visits": 2}, store.read(USER)) is True        # a later version
+    stored = table.get_item(Key={STATE_TABLE_KEY: USER}, ConsistentRead=True)["Item"]
+    assert stored[STATE_TABLE_ATTRIBUTE]["visits"] == 2 and stored[STATE_TABLE_VERSION] == 2
+
+
+def test_a_write_beaten_by_another_turn_is_reported_as_not_kept(table, dynamodb_url):
+    store = dynamodb_adapter(table.name, dynamodb_url)
+    base = store.read(USER)
+    assert store.write(USER, {"visits": 1}, base) is True
+    assert store.write(USER, {"visits": 1}, base) is False   # read before the write above
 
 
 def test_an_item_written_before_versions_existed_still_loads_and_saves(table, dynamodb_url):

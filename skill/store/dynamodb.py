@@ -6,7 +6,9 @@ it. Settled here:
 - Concurrency. Every write is a PutItem conditional on the version this turn read (a first
   write: on there being no item), so two requests for one user cannot overwrite each other;
   records.py merges and retries when the condition fails. Reads are strongly consistent, so a
-  retry sees the write that beat it.
+  retry sees the write that beat it. A write also carries a fresh token: when its reply is lost
+  and botocore's retry of it fails the condition (the first try had landed), the token read
+  back tells a write that landed from one that was beaten, so nothing is counted twice.
 - Numbers. DynamoDB refuses Python floats and hands every number back as a Decimal, which JSON
   (session attributes, the SQLite store) cannot take. Records go in as JSON-shaped data and come
   back as int or float, so a handler reads back exactly what it wrote, whichever store is behind.
@@ -14,9 +16,10 @@ it. Settled here:
   cost a turn its memory, never its answer, so calls time out in about a second and retry once.
 
 The item: {id: user id, attributes: the record (a map), version: a number, born: the deletion
-marker it was created after}. An item written before versions existed has neither and loads as
-version 0. A deletion marker is an item of its own, {id: records.marker_key(user id), version,
-expires}: the table's time-to-live (template.yaml) removes it after records.MARKER_SECONDS.
+marker it was created after, writer: the token of the write that produced it}. An item written
+before versions existed has neither version nor born and loads as version 0. A deletion marker
+is an item of its own, {id: records.marker_key(user id), version, expires}: the table's
+time-to-live (template.yaml) removes it after records.MARKER_SECONDS.
 Creating a record and deleting one are transactions with the marker (TransactWriteItems).
 """
 
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -46,6 +50,7 @@ from skill.store.table import (
     STATE_TABLE_EXPIRES,
     STATE_TABLE_KEY,
     STATE_TABLE_VERSION,
+    STATE_TABLE_WRITER,
 )
 
 _CLIENT_CONFIG = Config(connect_timeout=1.0, read_timeout=1.0,
@@ -125,9 +130,11 @@ class DynamoDbStore(VersionedAdapter):
         return unreadable_or(record, stored, len(json.dumps(item, default=str)))
 
     def write(self, user_id: str, record: dict[str, Any], base: Stored) -> bool:
+        token = uuid.uuid4().hex
         item = {**self._key(user_id),
                 STATE_TABLE_ATTRIBUTE: _SERIALIZE(to_item(record)),
-                STATE_TABLE_VERSION: {"N": str(base.next_version())}}
+                STATE_TABLE_VERSION: {"N": str(base.next_version())},
+                STATE_TABLE_WRITER: {"S": token}}
         born = base.born if base.exists else base.forgotten
         if born is not None:
             item[STATE_TABLE_BORN] = _SERIALIZE(to_item({"b": born})["b"])
@@ -162,10 +169,22 @@ class DynamoDbStore(VersionedAdapter):
             return True
         except ClientError as error:
             if _failed_condition(error):
-                return False
+                return self._landed(user_id, token)
             raise PersistenceException(f"cannot save the user record: {error}") from error
         except BotoCoreError as error:
             raise PersistenceException(f"cannot save the user record: {error}") from error
+
+    def _landed(self, user_id: str, token: str) -> bool:
+        """Did the write carrying `token` land after all (a retried copy failed the condition)?"""
+        try:
+            item = self.client.get_item(TableName=self.table_name, Key=self._key(user_id),
+                                        ConsistentRead=True,
+                                        ProjectionExpression="#w",
+                                        ExpressionAttributeNames={"#w": STATE_TABLE_WRITER}
+                                        ).get("Item") or {}
+        except (BotoCoreError, ClientError) as error:
+            raise PersistenceException(f"cannot read the user record: {error}") from error
+        return item.get(STATE_TABLE_WRITER, {}).get("S") == token
 
     def delete(self, user_id: str) -> None:
         """The record goes, whatever it holds; the user's deletion marker moves on."""

@@ -12,3 +12,7 @@ STATE_TABLE_VERSION = "version"
 STATE_TABLE_BORN = "born"
 # A deletion marker's expiry (epoch seconds): the table's time-to-live attribute (template.yaml).
 STATE_TABLE_EXPIRES = "expires"
+# A token for the one write that produced the item. A write whose reply is lost (a time-out) may
+# still have landed; botocore then sends it again, the copy fails its condition, and the token
+# read back says the first one landed, so the turn's changes are neither dropped nor counted twice.
+STATE_TABLE_WRITER = "writer"
