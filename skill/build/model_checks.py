@@ -15,7 +15,11 @@ with one line per problem, naming the source file and line:
   sees the words; certification refuses them);
 - ungrammatical template forms, found by a small lint (see `grammar_problems`);
 - two samples one word apart ("my", "the" ...) that mean different intents: "is twitching
-  serious" and "is my twitching serious" are one question, and must get one answer.
+  serious" and "is my twitching serious" are one question, and must get one answer;
+- a slot value (or synonym) longer than the simulator's slot span (`MAX_SLOT_WORDS`). Alexa
+  documents no word limit for a value, but the offline resolver and every word-for-word figure
+  stop there, so a longer value would be counted as heard when nothing here can hear it (and a
+  spelled-out sample it stood for would be dropped from the model).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ WAKE_WORDS = frozenset({"alexa", "amazon", "echo", "computer", "ziggy"})
 # What Alexa's built-in intents understand before a model adds anything (their core phrases).
 # The simulator's resolver uses the same table, so both agree on what "yes" or "stop" means.
 from skill.simulator.builtins import BUILTIN_INTENT_PHRASES  # noqa: E402
+from skill.simulator.resolver import MAX_SLOT_WORDS  # noqa: E402
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _MAX_SHOWN = 3   # example utterances named per conflict line
@@ -74,7 +79,8 @@ class Report:
         return any(self.problems.values())
 
 
-RULES = ("slot", "conflict", "shared-value", "filler", "wake-word", "grammar", "one-word-apart")
+RULES = ("slot", "conflict", "shared-value", "filler", "wake-word", "grammar", "one-word-apart",
+         "value-length")
 
 
 def check_model(language_model: Mapping[str, Any], origins: Mapping[str, Mapping[str, Origin]],
@@ -98,6 +104,12 @@ def check_model(language_model: Mapping[str, Any], origins: Mapping[str, Mapping
         origin = origins.get(intent, {}).get(sample)
         return origin.where() if origin else f"intent {intent}"
 
+    for type_name, slot_type in types.items():
+        for phrase, _ in _phrases(slot_type):
+            if len(phrase.split()) > MAX_SLOT_WORDS:
+                report.add("value-length", f"{(value_sources or {}).get(type_name, type_name)}: "
+                                           f"{type_name} value {phrase!r} is longer than "
+                                           f"{MAX_SLOT_WORDS} words (the simulator's slot span)")
     for intent in intents:
         name = intent["name"]
         declared = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
