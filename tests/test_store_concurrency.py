@@ -42,8 +42,8 @@ def launches(env: dict[str, str], count: int, start_at: float) -> dict[str, Any]
     from botocore.config import Config
 
     from skill.store import dynamodb
-    dynamodb._CLIENT_CONFIG = Config(connect_timeout=30.0, read_timeout=30.0,
-                                     retries={"total_max_attempts": 2, "mode": "standard"})
+    dynamodb._CLIENT_CONFIG = dynamodb._CLIENT_CONFIG.merge(
+        Config(connect_timeout=30.0, read_timeout=30.0))
 
     skill = build_skill(Settings.from_env(), api_client=FakeAlexaApi())
     envelope = load_fixture("memory_launch")

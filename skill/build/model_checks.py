@@ -104,12 +104,14 @@ def check_model(language_model: Mapping[str, Any], origins: Mapping[str, Mapping
         origin = origins.get(intent, {}).get(sample)
         return origin.where() if origin else f"intent {intent}"
 
+    sources = value_sources or {}
+    locate = locate or (lambda type_name, _e, _p: sources.get(type_name, type_name))
     for type_name, slot_type in types.items():
-        for phrase, _ in _phrases(slot_type):
+        for phrase, entry in _phrases(slot_type):
             if len(phrase.split()) > MAX_SLOT_WORDS:
-                report.add("value-length", f"{(value_sources or {}).get(type_name, type_name)}: "
-                                           f"{type_name} value {phrase!r} is longer than "
-                                           f"{MAX_SLOT_WORDS} words (the simulator's slot span)")
+                report.add("value-length", f"{locate(type_name, entry, phrase)}: {type_name} "
+                                           f"value {phrase!r} is longer than {MAX_SLOT_WORDS} "
+                                           "words (the simulator's slot span)")
     for intent in intents:
         name = intent["name"]
         declared = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
@@ -139,9 +141,7 @@ def check_model(language_model: Mapping[str, Any], origins: Mapping[str, Mapping
                 report.add("grammar", f"{where(name, sample)}: {problem}: {sample!r}")
     _check_conflicts(intents, types, where, report)
     _check_one_word_apart(intents, where, report)
-    sources = value_sources or {}
-    _check_shared_values(types, locate or (lambda type_name, _e, _p: sources.get(
-        type_name, type_name)), [set(g) for g in same_subject], report)
+    _check_shared_values(types, locate, [set(g) for g in same_subject], report)
     return report
 
 
