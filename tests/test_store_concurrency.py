@@ -34,14 +34,17 @@ def launches(env: dict[str, str], count: int, start_at: float) -> dict[str, Any]
 
     # What is measured is the race, not this shared machine's pauses: a save that gives up (on
     # time, records.SAVE_SECONDS, or after records.SAVE_ATTEMPTS conflicts) and a call that times
-    # out (skill.store.dynamodb's one second) are separate policies, tested in test_state and
-    # test_state_dynamodb. Here a stalled emulator (seconds, on a busy machine) must not end a
-    # save early: once a CI run kept 119 of 120 visits with the policies left as deployed.
+    # out (skill.store.dynamodb's one second, SQLite's two-second busy wait) are separate
+    # policies, tested in test_state and test_state_dynamodb. Here a stalled emulator or a lock
+    # held through a pause (seconds, on a busy machine) must not end a save early: a CI run kept
+    # 119 of 120 visits, and a local run lost one to "database is locked", as deployed.
     records.SAVE_SECONDS = 60.0
     records.SAVE_ATTEMPTS = 1_000
     from botocore.config import Config
 
     from skill.store import dynamodb
+    from skill.store.sqlite import SQLitePersistenceAdapter
+    SQLitePersistenceAdapter.BUSY_TIMEOUT = 30.0
     dynamodb._CLIENT_CONFIG = dynamodb._CLIENT_CONFIG.merge(
         Config(connect_timeout=30.0, read_timeout=30.0))
 
