@@ -3,17 +3,18 @@
 Every labelled set (held out or development) names slot values by id. The slot -> kind pairs
 are the ones the handlers answer from (`skill/handlers/topics.py`); any other slot (a word type
 of `interaction_models/model.yaml`, who a statement is about: "Person: my_uncle") names an id of
-its slot type in the model as composed for the set's locale. So a set's labels and the skill's
-model cannot drift apart.
+its slot type in the set's locale model, the checked-in file the scorers resolve with. So a
+set's labels and the skill's model cannot drift apart.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from skill.build.model import compose_models
 from skill.content import load_content
 from skill.handlers.topics import TOPIC_HANDLERS, TopicHandler
+from skill.simulator.resolver import model_file
 from skill.simulator.understanding import load_cases, set_info
 
 SLOT_KINDS: dict[str, str] = {handler.slot: handler.kind for handler in TOPIC_HANDLERS
@@ -21,8 +22,9 @@ SLOT_KINDS: dict[str, str] = {handler.slot: handler.kind for handler in TOPIC_HA
 
 
 def _model_slot_ids(locale: str) -> dict[str, set[str]]:
-    """slot name -> the ids its slot type holds in the locale's composed model."""
-    language = compose_models()[0][locale]["interactionModel"]["languageModel"]
+    """slot name -> the ids its slot type holds in the locale's checked-in model."""
+    model = json.loads(model_file(locale).read_text(encoding="utf-8"))
+    language = model["interactionModel"]["languageModel"]
     ids = {t["name"]: {value["id"] for value in t.get("values", [])}
            for t in language.get("types", [])}
     return {slot["name"]: ids[slot["type"]] for intent in language["intents"]
