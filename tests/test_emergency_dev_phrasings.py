@@ -34,14 +34,17 @@ HERE = Path(__file__).parent
 # from its families (a part gone floppy or dead, a fit on the floor, hedged starts ...). A seventh,
 # weighted to two signs in one breath, went from 0.313 to 0.56 once a sign said as a clause became
 # a slot ("{SignClause} and {OtherSignClause}"); the fourth and sixth rose to 0.51 and 0.65 with it.
+# Round eight tuned on the sixth and seventh again (more clauses, calls for help and fear around a
+# clause, twitching in a named part): 0.76 and 0.627, the fourth 0.55. A third held-out set,
+# tests/understanding/en-US-emergency-3.yaml, written before it, measures what that generalised.
 REACHED = {
     "emergency_dev_phrasings.yaml": 0.99,
     "emergency_dev_phrasings_round2.yaml": 0.95,
     "emergency_dev_phrasings_round3.yaml": 0.96,
-    "emergency_dev_phrasings_round4.yaml": 0.51,
+    "emergency_dev_phrasings_round4.yaml": 0.55,
     "emergency_dev_phrasings_round5.yaml": 1.00,
-    "emergency_dev_phrasings_round6.yaml": 0.65,
-    "emergency_dev_phrasings_round7.yaml": 0.56,
+    "emergency_dev_phrasings_round6.yaml": 0.76,
+    "emergency_dev_phrasings_round7.yaml": 0.62,
 }
 
 

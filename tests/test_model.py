@@ -375,6 +375,7 @@ def test_an_owned_part_type_is_every_owner_before_every_part_as_one_noun_phrase(
     ("word_types:\n  PersonType: [he, he]\n", "lists a word twice"),
     ("word_types:\n  PersonType: he\n", "must map a slot type to a list of words"),
     ("word_types:\n  CauseType: [he]\n", "is both a slot type and a word type"),
+    ("word_types:\n  PersonType: [he]\nnumbered_ids: [SignType]\n", "'numbered_ids' must list"),
 ])
 def test_a_word_type_that_cannot_be_a_slot_type_is_refused_with_the_reason(tmp_path, extra,
                                                                             reason):
@@ -492,6 +493,16 @@ def test_a_word_types_word_may_hold_alternatives_like_a_sample_line(tmp_path):
     person = _built_type(intents_dir, source, "PersonType")
     assert [v["name"]["value"] for v in person["values"]] == [
         "he collapsed", "he fell", "she collapsed", "she fell"]
+
+
+def test_a_numbered_word_type_gets_short_ids_and_keeps_every_word_as_a_value(tmp_path):
+    """Numbering saves characters, never words: every word is still a value of its own."""
+    intents_dir, source = _fixture(tmp_path, {"EmergencyIntent": WHO},
+                                   "word_types:\n  PersonType: [\"(he|she) (collapsed|fell)\"]\n"
+                                   "numbered_ids: [PersonType]\n")
+    person = _built_type(intents_dir, source, "PersonType")
+    assert [(v["id"], v["name"]["value"]) for v in person["values"]] == [
+        ("p1", "he collapsed"), ("p2", "he fell"), ("p3", "she collapsed"), ("p4", "she fell")]
 
 
 def test_a_sample_standing_for_thousands_is_read_as_a_pattern_and_its_conflicts_still_found(

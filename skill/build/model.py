@@ -248,7 +248,7 @@ def slot_types(content: Content, mapping: dict[str, str]) -> list[dict[str, Any]
     return types
 
 
-def word_types(raw: Any, where: str) -> list[dict[str, Any]]:
+def word_types(raw: Any, where: str, numbered: Any = None) -> list[dict[str, Any]]:
     """Slot types of plain words no answer speaks (who a statement is about): one value per
     word, so one sample ("{Person} can't breathe") stands for every person, the way Alexa's
     own slot values multiply a sample, instead of a spelled-out line per person.
@@ -258,11 +258,19 @@ def word_types(raw: Any, where: str) -> list[dict[str, Any]]:
     each of a few parts (`{owner: WhoseType, parts: [arm, leg]}`: "my arm", "my dad's leg"
     ...): one noun phrase, so a sample never holds two slots side by side ("{Whose} {Part}"),
     which Alexa could not split reliably.
+
+    The types `numbered` names get ids "<initial><n>" ("s12") instead of ids spelled from their
+    words: hundreds of clauses with ids as long as the words cost tens of thousands of the
+    1,000,000 characters Amazon allows a model, and the emergency handler only asks whether any
+    value matched, so no id of theirs is ever read.
     """
     if raw is None:
         return []
     if not isinstance(raw, dict):
         raise ModelError(f"{where}: 'word_types' must map a slot type to a list of words")
+    numbered = [] if numbered is None else numbered
+    if not isinstance(numbered, list) or not all(name in raw for name in numbered):
+        raise ModelError(f"{where}: 'numbered_ids' must list word types")
     plain = {name: words for name, words in raw.items() if not isinstance(words, dict)}
     if not all(isinstance(words, list) and words and all(isinstance(w, str) for w in words)
                for words in plain.values()):
@@ -279,9 +287,11 @@ def word_types(raw: Any, where: str) -> list[dict[str, Any]]:
         twice = next((word for index, word in enumerate(words) if word in words[:index]), None)
         if twice is not None:
             raise ModelError(f"{where}: word type {type_name} lists a word twice ({twice!r})")
+        ids = [f"{type_name[0].lower()}{n}" for n in range(1, len(words) + 1)] \
+            if type_name in numbered else [_word_id(word) for word in words]
         types.append({"name": type_name,
-                      "values": [{"id": _word_id(word), "name": {"value": word}}
-                                 for word in words]})
+                      "values": [{"id": id_, "name": {"value": word}}
+                                 for id_, word in zip(ids, words, strict=True)]})
     return types
 
 
@@ -329,8 +339,8 @@ def without_spelled_out(intents: list[dict[str, Any]], types: list[dict[str, Any
     return kept
 
 
-_SOURCE_KEYS = {"invocation_name", "locales", "slot_types", "word_types", "same_subject",
-                "dialog", "prompts"}
+_SOURCE_KEYS = {"invocation_name", "locales", "slot_types", "word_types", "numbered_ids",
+                "same_subject", "dialog", "prompts"}
 
 
 def compose_models(content: Content | None = None, intents_dir: Path | None = None,
@@ -354,7 +364,8 @@ def compose_models(content: Content | None = None, intents_dir: Path | None = No
             value_sources[type_name] = f"content/{content.kinds[kind].source}"
         elif content.check is not None and kind == content.check.answer_kind:
             value_sources[type_name] = f"content/{content.check.source}"
-    words = word_types(source.get("word_types"), _relative(source_path))
+    words = word_types(source.get("word_types"), _relative(source_path),
+                       source.get("numbered_ids"))
     for word_type in words:
         if word_type["name"] in mapping:
             raise ModelError(f"{_relative(source_path)}: {word_type['name']} is both a slot "
