@@ -45,7 +45,6 @@ SKILL_JSON = ROOT / "deploy" / "skill.json"
 IMAGES_DIR = ROOT / "deploy" / "assets" / "images"   # skill/build/icons.py draws them
 # manifest key -> (the committed file, its side in pixels, as Amazon asks)
 ICONS = {"smallIconUri": ("small-icon.png", 108), "largeIconUri": ("large-icon.png", 512)}
-MODELS_DIR = ROOT / "interaction_models"
 
 LAMBDA_RUNTIME = "python3.13"            # template.yaml Runtime (a test keeps them equal)
 LAMBDA_ARCHITECTURE = "arm64"            # template.yaml Architectures
@@ -276,7 +275,7 @@ def skill_package(out: Path, endpoint: str | None = None, *,
     The models go through the model builder first, so a package is never assembled from a model
     that `make model` would refuse (skill/build/model_checks.py), nor from a stale checked-in one.
     """
-    from skill.build.model import build_models, minified, stale_models
+    from skill.build.model import build_models, minified, model_path, stale_models
 
     manifest = json.loads(SKILL_JSON.read_text(encoding="utf-8"))
     body = manifest["manifest"]
@@ -317,7 +316,7 @@ def skill_package(out: Path, endpoint: str | None = None, *,
     (out / "skill.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                                     encoding="utf-8")
     for locale in locales:
-        source = MODELS_DIR / f"{locale}.json"
+        source = model_path(locale)
         if not source.is_file():
             raise FileNotFoundError(f"{source.relative_to(ROOT)}: no model for {locale}; "
                                     "add it to interaction_models/model.yaml and run `make model`")
