@@ -37,14 +37,16 @@ HERE = Path(__file__).parent
 # Round eight tuned on the sixth and seventh again (more clauses, calls for help and fear around a
 # clause, twitching in a named part): 0.76 and 0.627, the fourth 0.55. A third held-out set,
 # tests/understanding/en-US-emergency-3.yaml, written before it, measures what that generalised.
+# Round nine tuned on the fourth, sixth and seventh (clauses they still missed, and one side of the
+# face or body said in seven words or more): the fourth 0.55 -> 0.717, the seventh 0.627 -> 0.70.
 REACHED = {
     "emergency_dev_phrasings.yaml": 0.99,
     "emergency_dev_phrasings_round2.yaml": 0.95,
     "emergency_dev_phrasings_round3.yaml": 0.96,
-    "emergency_dev_phrasings_round4.yaml": 0.55,
+    "emergency_dev_phrasings_round4.yaml": 0.71,
     "emergency_dev_phrasings_round5.yaml": 1.00,
     "emergency_dev_phrasings_round6.yaml": 0.76,
-    "emergency_dev_phrasings_round7.yaml": 0.62,
+    "emergency_dev_phrasings_round7.yaml": 0.70,
 }
 
 

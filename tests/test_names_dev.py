@@ -15,8 +15,8 @@ sleep got to do with it") and, for the classifier, names shared by two kinds sai
 carrier ("what about stress": stress is also a treatment's and a habit's word). The classifier
 moves with any sample added elsewhere: 96.3% here, then 95.4%, then 94.4% after the emergency
 samples of round eight (8,754 -> 8,901: one follow-up by name more fell under the 0.5 fallback
-floor; "arms please" and "and numbness or pain" sit at 0.49). The floor follows at 94%: safety
-statements came first, and this is a development set; issue 14's 95% is for held-out sets.
+floor; "arms please" and "and numbness or pain" sat at 0.49). Two carriers for a name said back
+with "please" or "then" after "and", "what about" or "how about" brought both back: 96.3%.
 """
 
 from __future__ import annotations
@@ -76,4 +76,4 @@ def test_names_questions_and_conversation_keep_the_level_reached(scorer, floor):
 @pytest.mark.skipif(not statistical_available(), reason="scikit-learn (dev extra) not installed")
 def test_the_statistical_stand_in_keeps_the_level_reached():
     result = scored(STATISTICAL)
-    assert result.full_accuracy >= 0.94, result.report()
+    assert result.full_accuracy >= 0.96, result.report()
