@@ -538,3 +538,23 @@ def test_slot_patterns_say_whole_words_of_listed_phrases_only():
     assert not patterns.says("my face is drooping and i can't talk now")
     assert not patterns.says("my face is drooping and i can't")
     assert not patterns.says("my face is drooping or i can't talk")
+
+
+def test_slot_patterns_find_a_sample_by_a_whole_word_between_its_slots():
+    """Samples are looked up by the longest whole word between their slots; the "'s" after a
+    slot is part of the word before it in what people say, so it never serves as that word."""
+    from skill.build.slot_patterns import SlotPatterns
+
+    patterns: SlotPatterns[str] = SlotPatterns({"Who": {"my dad", "she"},
+                                                "State": {"tired", "can't talk"}})
+    slots = {"Who": "Who", "State": "State"}
+    assert patterns.add("{Who}'s so {State}", slots, "A")
+    assert patterns.add("{Who} and now {State}", slots, "B")
+    assert list(patterns.owners("my dad's so tired")) == [("A", "{Who}'s so {State}")]
+    assert list(patterns.owners("she and now can't talk")) == [("B", "{Who} and now {State}")]
+    assert not patterns.says("my dad so tired")
+    assert not patterns.says("she can't talk")
+    # a sample with no word between its slots is tried for every utterance
+    assert patterns.add("{Who} {State}", slots, "C")
+    assert list(patterns.owners("she can't talk")) == [("C", "{Who} {State}")]
+    assert list(patterns.owners("my dad's so tired")) == [("A", "{Who}'s so {State}")]
